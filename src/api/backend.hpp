@@ -1,0 +1,61 @@
+#pragma once
+// What the API needs from the daemon. The dispatcher is sans-IO and talks
+// only to this interface; src/daemon implements it over the controller,
+// panel, history and bus, and the unit tests implement it with a fake.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/json_mapping.hpp"
+#include "essd/panel_view.hpp"
+#include "essd/system_state.hpp"
+
+namespace essd::api {
+
+/// The connected client, from SO_PEERCRED at accept time.
+struct Peer {
+  pid_t pid = 0;
+  uid_t uid = static_cast<uid_t>(-1);
+  gid_t gid = static_cast<gid_t>(-1);
+  bool privileged = false;  // root or member of api.admin_group
+};
+
+enum class Press { short_press, long_press };
+
+/// Outcome of a privileged action: empty = done, otherwise the error message
+/// (reported as `invalid_argument` for reload, `unavailable` otherwise).
+using ActionResult = std::optional<std::string>;
+
+class Backend {
+ public:
+  using EventsDone =
+      std::function<void(std::vector<EventRecord> events, std::uint64_t next, std::string error)>;
+
+  virtual ~Backend() = default;
+
+  virtual std::string model_name() const = 0;
+  virtual SystemSnapshot snapshot() = 0;
+  virtual TimeRef time_ref() const = 0;
+  virtual std::int64_t uptime_s() const = 0;
+  virtual PanelView display() = 0;
+  virtual nlohmann::json counters() = 0;
+  /// Asynchronous (the history lives on a worker); `done` runs on the loop
+  /// thread, possibly before events() returns. A non-empty error means the
+  /// history is unavailable.
+  virtual void events(std::optional<std::uint64_t> after, int limit, EventsDone done) = 0;
+
+  /// Every privileged request, allowed or not, is reported here first so the
+  /// daemon can log it and keep it as an event with the peer's uid and pid.
+  virtual void audit(const Peer& peer, const std::string& cmd, const std::string& detail,
+                     bool allowed) = 0;
+  virtual ActionResult maintenance(bool on, const Peer& peer) = 0;
+  virtual ActionResult button(Press press, const Peer& peer) = 0;
+  virtual ActionResult reload(const Peer& peer) = 0;
+};
+
+}  // namespace essd::api
