@@ -37,14 +37,20 @@ bool speed_for(int baud, speed_t& out) {
 
 std::string describe_errno(int err) {
   switch (err) {
-    case ENOENT: return "no such device";
+    case ENOENT:
+      return "no such device";
     case ENODEV:
-    case ENXIO: return "no such device (unplugged?)";
+    case ENXIO:
+      return "no such device (unplugged?)";
     case EACCES:
-    case EPERM: return "permission denied";
-    case EBUSY: return "in use by another process";
-    case ENOTTY: return "not a tty";
-    default: return std::strerror(err);
+    case EPERM:
+      return "permission denied";
+    case EBUSY:
+      return "in use by another process";
+    case ENOTTY:
+      return "not a tty";
+    default:
+      return std::strerror(err);
   }
 }
 

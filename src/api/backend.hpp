@@ -2,11 +2,11 @@
 // What the API needs from the daemon. The dispatcher is sans-IO and talks
 // only to this interface; src/daemon implements it over the controller,
 // panel, history and bus, and the unit tests implement it with a fake.
+#include <sys/types.h>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,9 +27,13 @@ struct Peer {
 
 enum class Press { short_press, long_press };
 
-/// Outcome of a privileged action: empty = done, otherwise the error message
-/// (reported as `invalid_argument` for reload, `unavailable` otherwise).
-using ActionResult = std::optional<std::string>;
+/// Why a privileged action failed: an api.md error code and a human message.
+struct ActionError {
+  std::string code;  // "invalid_argument", "unavailable", "internal"
+  std::string message;
+};
+/// nullopt = done.
+using ActionResult = std::optional<ActionError>;
 
 class Backend {
  public:

@@ -9,11 +9,13 @@
 namespace essd::api {
 namespace {
 
-using nlohmann::json;
+using json = Json;
 
 // Aggregates are means of 10 mV / 100 mA steps; three decimals keep every
 // real digit without printing binary noise such as 53.200000000000003.
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round3(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
 
 json path_json(const PathSnapshot& p) {
   return json{{"closed", p.closed}, {"blocked_by", p.blocked_by}};
@@ -29,8 +31,8 @@ std::string hex4(unsigned v) {
 
 std::string rfc3339(std::int64_t wall_ms) {
   // Floor division so that times before 1970 (never expected) stay sane.
-  std::time_t secs = static_cast<std::time_t>(wall_ms >= 0 ? wall_ms / 1000
-                                                           : -((-wall_ms + 999) / 1000));
+  std::time_t secs =
+      static_cast<std::time_t>(wall_ms >= 0 ? wall_ms / 1000 : -((-wall_ms + 999) / 1000));
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[32];
@@ -41,7 +43,8 @@ std::string rfc3339(std::int64_t wall_ms) {
 json status_json(const SystemSnapshot& s, const TimeRef& t, std::int64_t uptime_s) {
   json errors = json::array();
   for (const auto& e : s.errors) {
-    errors.push_back({{"code", e.code}, {"text", e.text}, {"since", rfc3339(t.to_wall(e.since_ms))}});
+    errors.push_back(
+        {{"code", e.code}, {"text", e.text}, {"since", rfc3339(t.to_wall(e.since_ms))}});
   }
   json j{
       {"model", to_string(s.model)},
@@ -92,8 +95,8 @@ json module_json(const ModuleSnapshot& m) {
     j["dis"] = st.dis;
     j["ov"] = st.ov;
   } else {
-    for (const char* k : {"voltage_v", "current_a", "rsoc_pct", "state", "state_text",
-                          "prev_state", "chg", "dis", "ov"}) {
+    for (const char* k : {"voltage_v", "current_a", "rsoc_pct", "state", "state_text", "prev_state",
+                          "chg", "dis", "ov"}) {
       j[k] = nullptr;
     }
   }
@@ -162,15 +165,15 @@ json display_json(const PanelView& v) {
 
 json event_json(const EventRecord& e) {
   return json{{"seq", e.seq},
-              {"time", rfc3339(e.wall_ms)},
+              {"time", e.time},
               {"severity", to_string(e.severity)},
               {"kind", e.kind},
               {"message", e.message},
-              {"data", e.data.is_null() ? json::object() : e.data}};
+              {"data", e.data.is_null() ? json::object() : json(e.data)}};
 }
 
-json event_data(const Event& e) {
-  json d = json::object();
+nlohmann::json event_data(const Event& e) {
+  nlohmann::json d = nlohmann::json::object();
   if (e.module >= 0) d["module"] = e.module;
   if (!e.cause.empty()) d["cause"] = e.cause;
   if (!e.path.empty()) d["path"] = e.path;

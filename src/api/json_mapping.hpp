@@ -15,6 +15,10 @@
 
 namespace essd::api {
 
+/// Replies keep the field order of api.md's examples (insertion order);
+/// clients must not depend on it, but humans reading a trace do.
+using Json = nlohmann::ordered_json;
+
 /// Pairs the monotonic clock with the wall clock at one instant, so that a
 /// MonoMs timestamp (e.g. ErrorSnapshot::since_ms) can be shown in RFC 3339.
 struct TimeRef {
@@ -29,7 +33,7 @@ std::string rfc3339(std::int64_t wall_ms);
 /// An event as stored in the history (seq assigned by the store).
 struct EventRecord {
   std::uint64_t seq = 0;
-  std::int64_t wall_ms = 0;
+  std::string time;  // RFC 3339 UTC, as stored (history keeps milliseconds)
   Severity severity = Severity::info;
   std::string kind;
   std::string message;
@@ -37,15 +41,15 @@ struct EventRecord {
 };
 
 /// `status` result / status push.
-nlohmann::json status_json(const SystemSnapshot& s, const TimeRef& t, std::int64_t uptime_s);
+Json status_json(const SystemSnapshot& s, const TimeRef& t, std::int64_t uptime_s);
 /// One `modules` entry (also the `module` result).
-nlohmann::json module_json(const ModuleSnapshot& m);
+Json module_json(const ModuleSnapshot& m);
 /// `modules` result: every address that has been seen, ordered by address.
-nlohmann::json modules_json(const SystemSnapshot& s);
+Json modules_json(const SystemSnapshot& s);
 /// `display` result.
-nlohmann::json display_json(const PanelView& v);
+Json display_json(const PanelView& v);
 /// One `events` entry / event push.
-nlohmann::json event_json(const EventRecord& e);
+Json event_json(const EventRecord& e);
 /// The `data` object kept with an event (module, cause, path when set).
 nlohmann::json event_data(const Event& e);
 

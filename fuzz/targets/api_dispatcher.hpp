@@ -1,0 +1,130 @@
+#pragma once
+// API request handling (src/api/dispatcher.*): arbitrary request lines from
+// privileged and unprivileged peers against a backend whose snapshot and
+// display are themselves fuzzed (NaN aggregates, invalid UTF-8 on the LCD).
+// Invariants: every line gets exactly one reply; the reply is one line of
+// valid JSON, an object with a boolean "ok" and a known error code; an
+// integer id is echoed; an unprivileged peer never reaches a privileged
+// action.
+// Input: byte 0 flags (bit 0 privileged, bit 1 history unavailable), byte 1
+// the length of the snapshot recipe that follows, then request lines.
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "api/dispatcher.hpp"
+#include "fuzz/targets/check.hpp"
+#include "fuzz/targets/snapshot_builder.hpp"
+
+namespace essd::fuzz {
+
+namespace api_detail {
+
+class FuzzBackend : public api::Backend {
+ public:
+  SystemSnapshot snap;
+  PanelView view;
+  bool history_down = false;
+  int actions = 0;
+
+  std::string model_name() const override { return "IJ1001C"; }
+  SystemSnapshot snapshot() override { return snap; }
+  api::TimeRef time_ref() const override { return api::TimeRef{10'000, 1'764'093'600'000}; }
+  std::int64_t uptime_s() const override { return 3600; }
+  PanelView display() override { return view; }
+  nlohmann::json counters() override { return {{"bus", {{"rx_frames", 7}}}}; }
+  void events(std::optional<std::uint64_t> after, int limit, EventsDone done) override {
+    if (history_down) {
+      done({}, 0, "history unavailable");
+      return;
+    }
+    std::vector<api::EventRecord> out;
+    const std::uint64_t first = after.value_or(0) + 1;
+    for (int i = 0; i < std::min(limit, 3); ++i) {
+      api::EventRecord r;
+      r.seq = first + static_cast<std::uint64_t>(i);
+      r.time = "2026-11-25T18:00:00.000Z";
+      r.kind = "path_open";
+      r.message = view.lines[0];  // possibly invalid UTF-8
+      out.push_back(std::move(r));
+    }
+    const std::uint64_t next = out.empty() ? after.value_or(0) : out.back().seq;
+    done(std::move(out), next, "");
+  }
+  void audit(const api::Peer&, const std::string&, const std::string&, bool) override {}
+  api::ActionResult maintenance(bool, const api::Peer&) override { return act(); }
+  api::ActionResult button(api::Press, const api::Peer&) override { return act(); }
+  api::ActionResult reload(const api::Peer&) override { return act(); }
+
+ private:
+  api::ActionResult act() {
+    ++actions;
+    if (actions % 3 == 0) return api::ActionError{"unavailable", "busy"};
+    return std::nullopt;
+  }
+};
+
+inline void check_reply(const std::string_view request, const api::Reply& reply) {
+  constexpr const char* kName = "api_dispatcher";
+  const std::string& line = reply.line;
+  ESSD_FUZZ_CHECK(kName, !line.empty() && line.back() == '\n');
+  ESSD_FUZZ_CHECK(kName, std::count(line.begin(), line.end(), '\n') == 1);
+  const auto j = nlohmann::json::parse(line, nullptr, false);
+  ESSD_FUZZ_CHECK(kName, !j.is_discarded() && j.is_object());
+  ESSD_FUZZ_CHECK(kName, j.contains("ok") && j["ok"].is_boolean());
+  if (!j["ok"].get<bool>()) {
+    static const std::set<std::string> kCodes{"bad_request", "unknown_command",
+                                              "invalid_argument", "forbidden",
+                                              "unavailable", "internal"};
+    ESSD_FUZZ_CHECK(kName, j.contains("error") && j["error"].contains("code") &&
+                               j["error"]["code"].is_string() &&
+                               kCodes.count(j["error"]["code"].get<std::string>()) == 1);
+  } else {
+    ESSD_FUZZ_CHECK(kName, j.contains("result"));
+  }
+  std::string_view req_text = request;
+  if (!req_text.empty() && req_text.back() == '\r') req_text.remove_suffix(1);
+  const auto req = nlohmann::json::parse(req_text.begin(), req_text.end(), nullptr, false);
+  if (!req.is_discarded() && req.is_object() && req.contains("id") &&
+      req["id"].is_number_integer()) {
+    ESSD_FUZZ_CHECK(kName, j.contains("id") && j["id"] == req["id"]);
+  }
+}
+
+}  // namespace api_detail
+
+inline void run_api_dispatcher(const std::uint8_t* data, std::size_t size) {
+  if (size < 2) return;
+  const std::uint8_t flags = data[0];
+  const std::size_t recipe = std::min<std::size_t>(data[1], size - 2);
+  ByteReader in(data + 2, recipe);
+  api_detail::FuzzBackend backend;
+  backend.snap = make_snapshot(in);
+  for (auto& l : backend.view.lines) l = in.text(24);
+  backend.view.item = in.text(10);
+  backend.view.error_screen = in.text(10);
+  backend.history_down = flags & 2;
+
+  api::Peer peer;
+  peer.privileged = flags & 1;
+  peer.uid = peer.privileged ? 0 : 1000;
+  api::Dispatcher dispatcher(backend);
+
+  std::string_view rest(reinterpret_cast<const char*>(data) + 2 + recipe, size - 2 - recipe);
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    const auto line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    int calls = 0;
+    dispatcher.handle(line, peer, [&](api::Reply reply) {
+      ++calls;
+      api_detail::check_reply(line, reply);
+    });
+    ESSD_FUZZ_CHECK("api_dispatcher", calls == 1);
+    if (!peer.privileged) ESSD_FUZZ_CHECK("api_dispatcher", backend.actions == 0);
+  }
+}
+
+}  // namespace essd::fuzz

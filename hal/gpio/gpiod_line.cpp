@@ -1,0 +1,210 @@
+#include "hal/gpio/gpiod_line.hpp"
+
+#include <fcntl.h>
+#include <gpiod.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace essd::hal {
+namespace {
+
+constexpr const char* kConsumer = "essd";
+
+std::string errno_text(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+void GpiodLine::ChipCloser::operator()(void* chip) const {
+  if (chip) gpiod_chip_close(static_cast<gpiod_chip*>(chip));  // releases the line too
+}
+
+GpiodLine::GpiodLine(GpiodLine&&) noexcept = default;
+GpiodLine& GpiodLine::operator=(GpiodLine&&) noexcept = default;
+GpiodLine::~GpiodLine() = default;
+
+std::unique_ptr<GpiodLine> GpiodLine::find(const LineSpec& spec, std::string& error) {
+  std::unique_ptr<GpiodLine> l(new GpiodLine());  // private constructor: no make_unique
+  if (spec.offset) {
+    gpiod_chip* chip = gpiod_chip_open_lookup(spec.chip.c_str());
+    if (!chip) {
+      error = errno_text(("GPIO chip " + spec.chip).c_str());
+      return nullptr;
+    }
+    l->chip_.reset(chip);
+    l->line_ = gpiod_chip_get_line(chip, *spec.offset);
+  } else {
+    l->line_ = gpiod_line_find(spec.name.c_str());
+    if (l->line_) l->chip_.reset(gpiod_line_get_chip(l->line_));
+  }
+  if (!l->line_) {
+    error = "GPIO line " + to_string(spec) + " not found";
+    return nullptr;
+  }
+  return l;
+}
+
+// ---- output ----------------------------------------------------------------
+
+GpiodOutputPin::GpiodOutputPin(LineSpec spec, std::unique_ptr<GpiodLine> line)
+    : spec_(std::move(spec)), line_(std::move(line)) {}
+
+std::unique_ptr<GpiodOutputPin> GpiodOutputPin::open(const LineSpec& spec, std::string& error) {
+  auto line = GpiodLine::find(spec, error);
+  if (!line) return nullptr;
+  int flags = spec.active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0;
+  // Bias toward the safe (inactive) physical level, so that the line rests
+  // there whenever nobody drives it.
+  const int bias = spec.active_low ? GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP
+                                   : GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN;
+  // Value 0 is logical: inactive, the safe level, from the first instant.
+  if (gpiod_line_request_output_flags(line->get(), kConsumer, flags | bias, 0) != 0) {
+    // A chip without bias support: request without it (the board's pull
+    // resistor is what the safety relies on anyway).
+    if (gpiod_line_request_output_flags(line->get(), kConsumer, flags, 0) != 0) {
+      error = errno_text(("request GPIO output " + to_string(spec)).c_str());
+      return nullptr;
+    }
+  }
+  return std::unique_ptr<GpiodOutputPin>(new GpiodOutputPin(spec, std::move(line)));
+}
+
+void GpiodOutputPin::set(bool active) {
+  if (gpiod_line_set_value(line_->get(), active ? 1 : 0) != 0) {
+    ++errors_;
+    return;  // level_ keeps what the line last accepted
+  }
+  level_ = active;
+}
+
+std::string GpiodOutputPin::describe() const {
+  return "gpiod output " + to_string(spec_);
+}
+
+// ---- input -----------------------------------------------------------------
+
+std::unique_ptr<GpiodInputPin> GpiodInputPin::open(boost::asio::io_context& io,
+                                                   const LineSpec& spec, int debounce_ms,
+                                                   std::string& error, MonoClock clock) {
+  auto line = GpiodLine::find(spec, error);
+  if (!line) return nullptr;
+  const int flags = spec.active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0;
+  if (gpiod_line_request_both_edges_events_flags(line->get(), kConsumer, flags) != 0) {
+    error = errno_text(("request GPIO input " + to_string(spec)).c_str());
+    return nullptr;
+  }
+  const int fd = gpiod_line_event_get_fd(line->get());
+  const int level = gpiod_line_get_value(line->get());
+  if (fd < 0 || level < 0) {
+    error = errno_text(("read GPIO input " + to_string(spec)).c_str());
+    return nullptr;
+  }
+  // Reads happen only after readiness, but a spurious wake-up must not block.
+  const int fl = ::fcntl(fd, F_GETFL);
+  if (fl >= 0) ::fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+  return std::unique_ptr<GpiodInputPin>(
+      new GpiodInputPin(io, spec, std::move(line), fd, debounce_ms, level == 1, std::move(clock)));
+}
+
+GpiodInputPin::GpiodInputPin(boost::asio::io_context& io, LineSpec spec,
+                             std::unique_ptr<GpiodLine> line, int fd, int debounce_ms, bool initial,
+                             MonoClock clock)
+    : spec_(std::move(spec)),
+      line_(std::move(line)),
+      sd_(io, fd),
+      timer_(io),
+      debouncer_(debounce_ms < 0 ? 0 : debounce_ms, initial),
+      clock_(std::move(clock)) {}
+
+GpiodInputPin::~GpiodInputPin() {
+  stop();
+  sd_.release();  // the fd belongs to libgpiod; the chip close below releases it
+}
+
+MonoMs GpiodInputPin::now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void GpiodInputPin::start(ChangeHandler on_change) {
+  on_change_ = std::move(on_change);
+  if (running_) return;
+  running_ = true;
+  wait_event();
+}
+
+void GpiodInputPin::stop() {
+  running_ = false;
+  boost::system::error_code ec;
+  sd_.cancel(ec);
+  timer_.cancel();
+  alive_ = std::make_shared<int>(0);  // queued handlers from before see a dead token
+}
+
+void GpiodInputPin::wait_event() {
+  std::weak_ptr<int> token = alive_;
+  sd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                 [this, token](const boost::system::error_code& ec) {
+                   if (ec == boost::asio::error::operation_aborted || token.expired()) return;
+                   if (ec) {
+                     ++errors_;
+                     return;  // the fd is broken; the pin keeps its last level
+                   }
+                   on_readable();
+                   if (running_) wait_event();
+                 });
+}
+
+void GpiodInputPin::on_readable() {
+  // Drain the queued edges; the debouncer only needs the last edge's time
+  // and the level now (read back, so active-low and missed edges are right).
+  gpiod_line_event events[16];
+  MonoMs last_edge = -1;
+  for (;;) {
+    const int n = gpiod_line_event_read_fd_multiple(sd_.native_handle(), events, 16);
+    if (n <= 0) break;
+    const auto& ts = events[n - 1].ts;
+    last_edge = static_cast<MonoMs>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+    if (n < 16) break;
+  }
+  const int level = gpiod_line_get_value(line_->get());
+  if (level < 0) {
+    ++errors_;
+    return;
+  }
+  // Kernel event stamps are CLOCK_MONOTONIC, the steady clock's base.
+  const MonoMs now = now_ms();
+  debouncer_.on_raw(level == 1, last_edge >= 0 && last_edge <= now ? last_edge : now);
+  arm_timer();
+}
+
+void GpiodInputPin::arm_timer() {
+  const auto due = debouncer_.deadline();
+  if (!due) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(*due)));
+  std::weak_ptr<int> token = alive_;
+  timer_.async_wait([this, token](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted || token.expired()) return;
+    const MonoMs steady = now_ms();
+    if (const auto change = debouncer_.poll(steady); change && on_change_) {
+      // The debouncer runs on the steady clock (the kernel's stamps); the
+      // report is in the caller's time base.
+      const MonoMs when = clock_ ? clock_() - (steady - change->when) : change->when;
+      on_change_(change->level, when);
+    }
+    arm_timer();
+  });
+}
+
+std::string GpiodInputPin::describe() const {
+  return "gpiod input " + to_string(spec_);
+}
+
+}  // namespace essd::hal

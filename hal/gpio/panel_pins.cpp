@@ -1,0 +1,90 @@
+#include "hal/gpio/panel_pins.hpp"
+
+#include "hal/gpio/gpiod_line.hpp"
+#include "hal/gpio/sim_pins.hpp"
+
+namespace essd::hal {
+namespace {
+
+class GpiodOpener final : public PinOpener {
+ public:
+  GpiodOpener(boost::asio::io_context& io, MonoClock clock) : io_(io), clock_(std::move(clock)) {}
+  std::unique_ptr<OutputPin> output(const LineSpec& spec, std::string& error) override {
+    return GpiodOutputPin::open(spec, error);
+  }
+  std::unique_ptr<InputPin> input(const LineSpec& spec, int debounce_ms,
+                                  std::string& error) override {
+    return GpiodInputPin::open(io_, spec, debounce_ms, error, clock_);
+  }
+
+ private:
+  boost::asio::io_context& io_;
+  MonoClock clock_;
+};
+
+struct Builder {
+  PinOpener& opener;
+  const PanelConfig& cfg;
+  std::vector<std::string>& errors;
+
+  std::unique_ptr<OutputPin> output(const char* key, const std::string& text) {
+    if (!text.empty()) {
+      std::string error;
+      if (auto spec = parse_line_spec(text, error)) {
+        if (auto pin = opener.output(*spec, error)) return pin;
+      }
+      errors.push_back(std::string("panel.") + key + ": " + error);
+    }
+    return std::make_unique<SimOutputPin>(key);
+  }
+
+  std::unique_ptr<InputPin> input(const char* key, const std::string& text) {
+    if (text.empty()) return nullptr;
+    std::string error;
+    if (auto spec = parse_line_spec(text, error)) {
+      if (auto pin = opener.input(*spec, cfg.debounce_ms, error)) return pin;
+    }
+    errors.push_back(std::string("panel.") + key + ": " + error);
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+PanelPins make_panel_pins(PinOpener& opener, const PanelConfig& cfg,
+                          std::vector<std::string>& errors) {
+  Builder b{opener, cfg, errors};
+  PanelPins p;
+  // Paths first: they are the ones whose safe level matters most.
+  p.charge_path = b.output("charge_path", cfg.charge_path);
+  p.discharge_path = b.output("discharge_path", cfg.discharge_path);
+  p.power_hold = b.output("power_hold", cfg.power_hold);
+  p.led_red = b.output("led_red", cfg.led_red);
+  p.led_green = b.output("led_green", cfg.led_green);
+  p.chg_lamp = b.output("chg_lamp", cfg.chg_lamp);
+  p.dis_lamp = b.output("dis_lamp", cfg.dis_lamp);
+  p.disp_button = b.input("disp_button", cfg.disp_button);
+  p.sw_on = b.input("sw_on", cfg.sw_on);
+  p.hw_chg = b.input("hw_chg", cfg.hw_chg);
+  p.hw_dis = b.input("hw_dis", cfg.hw_dis);
+  p.hw_ov = b.input("hw_ov", cfg.hw_ov);
+  return p;
+}
+
+void show_indicators(const PanelView& view, PanelPins& pins) {
+  const auto put = [](std::unique_ptr<OutputPin>& pin, bool on) {
+    if (pin && pin->get() != on) pin->set(on);
+  };
+  put(pins.led_red, view.led_red_on);
+  put(pins.led_green, view.led_green_on);
+  put(pins.chg_lamp, view.chg_lamp);
+  put(pins.dis_lamp, view.dis_lamp);
+}
+
+PanelPins make_panel_pins(boost::asio::io_context& io, const PanelConfig& cfg,
+                          std::vector<std::string>& errors, std::function<MonoMs()> clock) {
+  GpiodOpener opener(io, std::move(clock));
+  return make_panel_pins(opener, cfg, errors);
+}
+
+}  // namespace essd::hal

@@ -1,0 +1,108 @@
+#include "hal/sim/sim_bus.hpp"
+
+#include <boost/asio/post.hpp>
+#include <stdexcept>
+#include <utility>
+
+#include "sim/scenario.hpp"
+
+namespace essd::hal {
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(sim::Simulator::kTickMs);
+constexpr auto kMaxLag = std::chrono::seconds(1);
+
+sim::Scenario load(const sim::SimOptions& o) {
+  if (o.scenario.empty()) return {};
+  try {
+    return sim::load_scenario_file(o.scenario);
+  } catch (const sim::ScenarioError& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+}  // namespace
+
+SimBus::SimBus(boost::asio::io_context& io, sim::SimOptions options)
+    : io_(io), sim_(options, load(options)), timer_(io) {}
+
+SimBus::~SimBus() {
+  stop();
+}
+
+MonoMs SimBus::now() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - origin_).count();
+}
+
+void SimBus::start(FrameHandler on_frame, StateHandler on_state) {
+  if (running_) return;
+  on_frame_ = std::move(on_frame);
+  on_state_ = std::move(on_state);
+  running_ = true;
+  state_ = LinkState::up;
+  sim_.step(now());
+  next_ = Clock::now() + kTick;
+  std::weak_ptr<int> guard = life_;
+  const std::string detail = "simulated " + std::to_string(sim_.module_count()) + " modules";
+  boost::asio::post(io_, [this, guard, detail] {
+    if (guard.expired() || !on_state_) return;
+    on_state_(LinkState::up, detail);
+  });
+  schedule();
+}
+
+void SimBus::stop() {
+  if (!running_) return;
+  running_ = false;
+  state_ = LinkState::down;
+  life_ = std::make_shared<int>(0);  // expire every pending handler
+  timer_.cancel();
+}
+
+void SimBus::schedule() {
+  timer_.expires_at(next_);
+  std::weak_ptr<int> guard = life_;
+  timer_.async_wait([this, guard](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+    on_tick();
+  });
+}
+
+void SimBus::on_tick() {
+  const auto t = Clock::now();
+  sim_.step(now());
+  next_ += kTick;
+  if (t - next_ > kMaxLag) {  // the loop stalled: do not fire a burst of ticks
+    ++late_ticks_;
+    next_ = t + kTick;
+  }
+  std::weak_ptr<int> guard = life_;
+  for (const auto& f : sim_.take_frames()) {
+    ++rx_frames_;
+    if (on_frame_) on_frame_(f);
+    if (guard.expired()) return;  // the handler stopped or destroyed us
+  }
+  schedule();
+}
+
+bool SimBus::send(const CanFrame& frame) {
+  if (!running_) {
+    ++tx_dropped_;
+    return false;
+  }
+  ++tx_frames_;
+  sim_.on_frame(frame, now());
+  return true;
+}
+
+std::map<std::string, std::uint64_t> SimBus::counters() const {
+  return {{"rx_frames", rx_frames_},
+          {"tx_frames", tx_frames_},
+          {"tx_dropped", tx_dropped_},
+          {"sim_ctrl_frames", sim_.ctrl_frames()},
+          {"sim_ignored_frames", sim_.ignored_frames()},
+          {"sim_queue_dropped", sim_.frames_dropped()},
+          {"sim_late_ticks", late_ticks_}};
+}
+
+}  // namespace essd::hal

@@ -1,0 +1,177 @@
+#include "api/socket_setup.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
+
+namespace essd::api {
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+
+std::string errno_text(int e) {
+  return std::strerror(e);
+}
+
+bool fill_addr(const std::string& path, sockaddr_un& addr, std::string& error) {
+  std::memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof addr.sun_path) {
+    error = "API socket path \"" + path + "\" is empty or longer than " +
+            std::to_string(sizeof addr.sun_path - 1) + " bytes";
+    return false;
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return true;
+}
+
+/// True when something accepts connections at `path` (a live daemon).
+bool someone_listens(const sockaddr_un& addr) {
+  UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!probe) return false;
+  // Non-blocking: a Unix-socket connect() then either succeeds into the
+  // backlog or fails at once (ECONNREFUSED: stale; EAGAIN: backlog full).
+  if (::connect(probe.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+    return true;
+  }
+  return errno == EAGAIN;  // backlog full: still a live listener
+}
+
+}  // namespace
+
+bool lookup_group(const std::string& name, gid_t& gid) {
+  if (name.empty()) return false;
+  std::vector<char> buf(16384);
+  group gr{};
+  group* res = nullptr;
+  if (getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &res) != 0 || !res) return false;
+  gid = res->gr_gid;
+  return true;
+}
+
+bool create_listening_socket(const std::string& path, const std::string& group,
+                             ListeningSocket& out, std::string& error) {
+  sockaddr_un addr{};
+  if (!fill_addr(path, addr, error)) return false;
+
+  // One daemon per socket: the lock decides, the connect probe covers a
+  // daemon of another build that does not take the lock.
+  const std::string lock_path = path + ".lock";
+  UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!lock) {
+    int e = errno;
+    error = "cannot create " + lock_path + ": " + errno_text(e) +
+            (e == EACCES || e == EROFS || e == ENOENT
+                 ? " (is the directory present and writable? set api.socket in the config)"
+                 : "");
+    return false;
+  }
+  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    error = "another essd is running: " + lock_path + " is locked";
+    return false;
+  }
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      error = path + " exists and is not a socket; not replacing it";
+      return false;
+    }
+    if (someone_listens(addr)) {
+      error = "another daemon answers on " + path + "; not replacing it";
+      return false;
+    }
+    if (::unlink(path.c_str()) != 0) {
+      error = "cannot remove stale socket " + path + ": " + errno_text(errno);
+      return false;
+    }
+    out.warnings.push_back("replaced stale socket " + path);
+  }
+
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) {
+    error = "socket(): " + errno_text(errno);
+    return false;
+  }
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    error = "cannot bind " + path + ": " + errno_text(errno);
+    return false;
+  }
+  // Tighten before listen(): nobody can connect until listen() anyway.
+  if (::chmod(path.c_str(), 0660) != 0) {
+    out.warnings.push_back("chmod 0660 " + path + ": " + errno_text(errno));
+  }
+  if (!group.empty()) {
+    gid_t gid = 0;
+    if (!lookup_group(group, gid)) {
+      out.warnings.push_back("group \"" + group +
+                             "\" does not exist; socket keeps the daemon's group");
+    } else if (::chown(path.c_str(), static_cast<uid_t>(-1), gid) != 0) {
+      out.warnings.push_back("chown :" + group + " " + path + ": " + errno_text(errno));
+    }
+  }
+  if (::listen(fd.get(), 128) != 0) {
+    error = "listen on " + path + ": " + errno_text(errno);
+    ::unlink(path.c_str());
+    return false;
+  }
+  out.fd = std::move(fd);
+  out.lock = std::move(lock);
+  out.path = path;
+  return true;
+}
+
+Peer peer_credentials(int fd, bool admin_gid_valid, gid_t admin_gid) {
+  Peer p;
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return p;  // unprivileged
+  p.pid = cred.pid;
+  p.uid = cred.uid;
+  p.gid = cred.gid;
+  if (cred.uid == 0) {
+    p.privileged = true;
+    return p;
+  }
+  if (!admin_gid_valid) return p;
+  if (cred.gid == admin_gid) {
+    p.privileged = true;
+    return p;
+  }
+  // Supplementary groups of the peer's user (from the group database; the
+  // kernel does not pass them with SO_PEERCRED).
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* res = nullptr;
+  if (getpwuid_r(cred.uid, &pw, buf.data(), buf.size(), &res) != 0 || !res) return p;
+  int n = 64;
+  std::vector<gid_t> groups(static_cast<std::size_t>(n));
+  if (getgrouplist(res->pw_name, res->pw_gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<std::size_t>(n));
+    if (getgrouplist(res->pw_name, res->pw_gid, groups.data(), &n) < 0) return p;
+  }
+  groups.resize(static_cast<std::size_t>(n));
+  for (gid_t g : groups) {
+    if (g == admin_gid) p.privileged = true;
+  }
+  return p;
+}
+
+}  // namespace essd::api

@@ -1,0 +1,56 @@
+#pragma once
+// The operating-system side of the API socket: the instance lock, replacing
+// a stale socket file, mode/group, and the peer's credentials. Kept apart
+// from the session logic so that the server reads as protocol only.
+#include <sys/types.h>
+#include <string>
+#include <vector>
+
+#include "api/backend.hpp"
+
+namespace essd::api {
+
+/// An owned file descriptor (closed on destruction).
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+  int get() const { return fd_; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+/// A bound, listening socket at `path` plus the lock that proves we own it.
+struct ListeningSocket {
+  UniqueFd fd;
+  UniqueFd lock;     // flock on PATH.lock, held for the daemon's lifetime
+  std::string path;  // unlinked by the server at stop
+  std::vector<std::string> warnings;
+};
+
+/// Creates the socket (mode 0660, group `group` if not empty). Fails with a
+/// clear message when another daemon holds the lock or answers on the socket,
+/// when the path is not a socket, or the directory is not writable.
+bool create_listening_socket(const std::string& path, const std::string& group,
+                             ListeningSocket& out, std::string& error);
+
+/// Group id by name; false when no such group.
+bool lookup_group(const std::string& name, gid_t& gid);
+
+/// Peer credentials from SO_PEERCRED; privileged = root, or `admin_gid`
+/// (if valid) is the peer's primary or a supplementary group of its user.
+Peer peer_credentials(int fd, bool admin_gid_valid, gid_t admin_gid);
+
+}  // namespace essd::api

@@ -1,0 +1,203 @@
+// The time- and data-dependent conditions of controller.md "Interlocks"
+// and "Auto shut-down": OV/DISCHARGE ERROR latches, balance pre-check,
+// overcurrent, heatsink, auto shut-down, module lines. Each step is called
+// from Controller::Impl::evaluate() on every input.
+#include <algorithm>
+#include <cstdio>
+
+#include "core/controller_impl.hpp"
+
+namespace essd::core {
+
+namespace {
+
+bool reports_ov(const ModuleRecord& m) {
+  return (m.status && m.status->state == bus::kOverVoltage) ||
+         (m.alarms && (m.alarms->bits & bus::kAlarmOverVoltage));
+}
+bool reports_od(const ModuleRecord& m) {
+  return (m.status && m.status->state == bus::kOverDischarge) ||
+         (m.alarms && (m.alarms->bits & bus::kAlarmUnderVoltage));
+}
+
+// Latch clearing thresholds per module, in 10 mV units.
+constexpr int kOvClear10mV = 5680;         // every module below 56.8 V
+constexpr int kDischargeClear10mV = 4800;  // every module above 48.0 V
+constexpr double kChargingA = 0.5;         // auto shut-down: "no charging"
+
+}  // namespace
+
+void Controller::Impl::note_reported(int a, MonoMs now) {
+  // Any valid report latches, connected or not: a module announcing over
+  // voltage is believed at once.
+  const ModuleRecord& m = reg.module(a);
+  if (reports_ov(m) && !latches.ov_error) {
+    latches.ov_error = true;
+    latches_dirty = true;
+    emit(Severity::error, "latch_set", "OV ERROR: module reports over voltage. Please discharge",
+         now, a, "ov_error");
+  }
+  if (reports_od(m) && !latches.discharge_error) {
+    latches.discharge_error = true;
+    latches_dirty = true;
+    discharge_error_since = now;
+    emit(Severity::error, "latch_set",
+         "DISCHARGE ERROR: module reports over discharge. Please charge", now, a,
+         "discharge_error");
+  }
+}
+
+void Controller::Impl::update_latches(MonoMs now, std::uint16_t connected, std::uint16_t lost) {
+  for (int a = 0; a < bus::kMaxModules; ++a)
+    if (connected & (1u << a)) note_reported(a, now);
+  // Clearing needs a complete, current picture: at least one module
+  // connected, none lost, and no module with a current STATUS reporting it.
+  if (!connected || lost || !(latches.ov_error || latches.discharge_error)) return;
+  bool ov_ok = true, od_ok = true;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    const ModuleRecord& m = reg.module(a);
+    const bool current = m.status && now - m.last_status_ms < reg.comm_timeout();
+    const bool conn = connected & (1u << a);
+    if (!conn && !current) continue;
+    if (reports_ov(m) || (conn && m.status->voltage_10mv >= kOvClear10mV)) ov_ok = false;
+    if (reports_od(m) || (conn && m.status->voltage_10mv <= kDischargeClear10mV)) od_ok = false;
+  }
+  if (latches.ov_error && ov_ok) {
+    latches.ov_error = false;
+    latches_dirty = true;
+    emit(Severity::info, "latch_clear", "OV ERROR cleared: every module below 56.8 V", now, -1,
+         "ov_error");
+  }
+  if (latches.discharge_error && od_ok) {
+    latches.discharge_error = false;
+    latches_dirty = true;
+    discharge_error_since = -1;
+    emit(Severity::info, "latch_clear", "DISCHARGE ERROR cleared: every module above 48.0 V", now,
+         -1, "discharge_error");
+  }
+}
+
+void Controller::Impl::handle_transitions(MonoMs now) {
+  const Transitions t = reg.take_transitions();
+  if (!t.any()) return;
+  ++revision;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    const auto b = 1u << a;
+    if (t.lost & b) {
+      emit(Severity::error, "module_lost",
+           (t.lost_frozen & b) ? "module lost: alive counter frozen" : "module lost: no STATUS",
+           now, a, (t.lost_frozen & b) ? "frozen" : "timeout");
+    }
+    if (t.connected & b) {
+      emit(Severity::info, "module_connected", "module connected", now, a);
+      balance_pending = true;  // checked again whenever a module (re)connects
+    }
+    if (t.duplicate_set & b)
+      emit(Severity::error, "duplicate_address", "two serial numbers at one address", now, a,
+           "topology");
+  }
+}
+
+void Controller::Impl::update_balance(MonoMs now, bool all_in, std::uint16_t connected) {
+  if (!balance_pending) {
+    balance_fail = false;
+    return;
+  }
+  if (!all_in) return;  // evaluated once every module is in and the topology is valid
+  const BalanceResult r = check_balance(reg, cfg.topology, connected);
+  if (!r.pass && balance_fail) return;  // still failing: one event per episode
+  char buf[96];
+  std::snprintf(buf, sizeof buf,
+                "balance pre-check %s: RSOC spread %.0f %%, voltage spread %.2f V%s",
+                r.pass ? "passed" : "failed", r.rsoc_spread_pct, r.voltage_spread_v,
+                r.rsoc_unknown ? ", RSOC unknown" : "");
+  balance_fail = !r.pass;
+  if (r.pass) balance_pending = false;
+  emit(r.pass ? Severity::info : Severity::warning, r.pass ? "balance_pass" : "balance_fail", buf,
+       now, -1, "balance");
+}
+
+void Controller::Impl::update_overcurrent(MonoMs now, bool tick, double current_a,
+                                          bool have_current) {
+  const double rating = spec.max_current_a;
+  const double instant = rating * cfg.limits.overcurrent_instant_pct / 100.0;
+  const MonoMs holdoff = static_cast<MonoMs>(cfg.limits.overcurrent_holdoff_s) * 1000;
+  auto step = [&](Overcurrent& oc, double x, const char* path) {
+    const bool over = have_current && x > rating;
+    if (over) oc.last_over_ms = now;
+    bool trip = have_current && x > instant;
+    if (tick) {
+      oc.rounds = over ? std::min(oc.rounds + 1, 1 << 20) : 0;
+      if (oc.rounds >= cfg.limits.overcurrent_rounds) trip = true;
+    }
+    if (trip && !oc.tripped) {
+      oc.tripped = true;
+      char buf[80];
+      std::snprintf(buf, sizeof buf, "overcurrent on the %s path: %.1f A (rating %.0f A)", path, x,
+                    rating);
+      emit(Severity::error, "overcurrent_trip", buf, now, -1, "overcurrent", path);
+    } else if (oc.tripped && !over && now - oc.last_over_ms >= holdoff) {
+      oc.tripped = false;
+      emit(Severity::info, "overcurrent_clear", "overcurrent hold-off over", now, -1, "overcurrent",
+           path);
+    }
+  };
+  step(oc_charge, current_a, "charge");
+  step(oc_discharge, -current_a, "discharge");
+}
+
+void Controller::Impl::update_heatsink(MonoMs now) {
+  bool trip = false;
+  if (cfg.heatsink_configured) {
+    if (heatsink_c) {
+      if (*heatsink_c >= cfg.limits.heatsink_trip_c)
+        heatsink_temp_trip = true;
+      else if (*heatsink_c < cfg.limits.heatsink_clear_c)
+        heatsink_temp_trip = false;
+    }
+    // An unreadable sensor is doubt: hold both paths open.
+    trip = heatsink_temp_trip || !heatsink_c;
+  }
+  if (trip == heatsink_trip) return;
+  heatsink_trip = trip;
+  char buf[80];
+  if (trip && heatsink_c)
+    std::snprintf(buf, sizeof buf, "heatsink %.1f degC: paths open", *heatsink_c);
+  else if (trip)
+    std::snprintf(buf, sizeof buf, "heatsink sensor unreadable: paths open");
+  else
+    std::snprintf(buf, sizeof buf, "heatsink %.1f degC: may close", heatsink_c.value_or(0));
+  emit(trip ? Severity::error : Severity::info, trip ? "heatsink_trip" : "heatsink_clear", buf, now,
+       -1, "heatsink");
+}
+
+void Controller::Impl::update_shutdown(MonoMs now, double current_a, bool have_current) {
+  if (shutdown) return;
+  if (!latches.discharge_error) {
+    discharge_error_since = -1;
+    return;
+  }
+  if (discharge_error_since < 0) discharge_error_since = now;
+  if (have_current && current_a > kChargingA) discharge_error_since = now;  // charging
+  if (now - discharge_error_since >= static_cast<MonoMs>(cfg.limits.auto_shutdown_s) * 1000) {
+    shutdown = true;
+    emit(Severity::warning, "auto_shutdown",
+         "DISCHARGE ERROR without charging: shutdown requested, power hold released", now, -1,
+         "discharge_error");
+  }
+}
+
+Causes Controller::Impl::module_lines(std::uint16_t connected) const {
+  Causes c;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    if (!(connected & (1u << a))) continue;
+    const auto& s = reg.module(a).status;
+    const auto b = static_cast<std::uint16_t>(1u << a);
+    if (!s || !s->chg) c.chg_line |= b;
+    if (!s || !s->ov) c.ov_line |= b;
+    if (!s || !s->dis) c.dis_line |= b;
+  }
+  return c;
+}
+
+}  // namespace essd::core

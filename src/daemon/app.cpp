@@ -1,0 +1,324 @@
+// App: construction, start-up order and shut-down (fail safe at both ends).
+#include "daemon/app.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <csignal>
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+#include "config/config.hpp"
+#include "core/latch_file.hpp"
+#include "daemon/logging.hpp"
+#include "essd/module_bus.hpp"
+#include "essd/version.hpp"
+#include "hal/can/make_can_bus.hpp"
+#include "hal/lcd/make_lcd.hpp"
+#include "hal/sensors/sysfs_temperature.hpp"
+#include "hal/sim/sim_bus.hpp"
+#include "history/history.hpp"
+#include "host/host_can_link.hpp"
+#include "host/modbus_link.hpp"
+
+namespace essd::daemon {
+
+namespace asio = boost::asio;
+
+LoadedConfig load_config(const CommandLine& cl) {
+  LoadedConfig out;
+  struct stat st {};
+  if (!cl.config_named && ::stat(cl.config_path.c_str(), &st) != 0 && errno == ENOENT) {
+    // config.md: a missing *default* file means built-in defaults.
+    out.config = Config{};
+    out.source = "built-in defaults";
+    return out;
+  }
+  auto r = config::load_file(cl.config_path);
+  for (const auto& p : r.errors) out.errors.push_back(p.format());
+  out.warnings = r.warnings;
+  out.config = r.config;
+  out.source = cl.config_path;
+  return out;
+}
+
+App::App(asio::io_context& io, CommandLine cl, Config config, std::string config_source)
+    : io_(io),
+      cl_(std::move(cl)),
+      config_(std::move(config)),
+      config_source_(std::move(config_source)),
+      tick_timer_(io),
+      stop_timer_(io),
+      signals_(io) {}
+
+App::~App() {
+  *alive_ = false;
+  // Members are torn down in reverse order; the I/O objects cancel their own
+  // handlers (each guards with weak_ptr), the worker threads join.
+}
+
+MonoMs App::now() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               origin_)
+      .count();
+}
+
+std::string App::model_name() const {
+  return std::string(to_string(config_.system.model));
+}
+
+int App::start() {
+  const bool sim = cl_.sim_modules.has_value();
+  // 1. Outputs first, all at their safe level, before anything can close a path.
+  std::vector<std::string> pin_errors;
+  pins_ = hal::make_panel_pins(io_, config_.panel, pin_errors);
+  if (!pin_errors.empty()) {
+    for (const auto& e : pin_errors) spdlog::error("panel: {}", e);
+    std::fprintf(stderr, "essd: cannot open the configured GPIO lines (see above)\n");
+    return kExitRuntime;
+  }
+  apply_outputs();  // controller not yet there: paths open
+
+  // 2. History, so that every later event is kept.
+  history_ =
+      std::make_unique<history::History>(io_, config_.history.path, config_.history.max_events);
+
+  // 3. The controller, with the persisted latches (they can only keep paths open).
+  auto loaded = core::load_latches(config_.system.state_file);
+  bool heatsink_configured = sim || !config_.limits.heatsink_sensor.empty();
+  controller_ =
+      std::make_unique<core::Controller>(core::CoreConfig::from(config_, heatsink_configured),
+                                         now(), loaded.latches.value_or(core::Latches{}));
+  std::weak_ptr<bool> alive = alive_;
+  latch_saver_ = std::make_unique<LatchSaver>([this, alive](std::string err) {
+    if (err.empty()) return;
+    asio::post(io_, [this, alive, err] {
+      if (alive.expired() || !*alive.lock()) return;
+      emit(Severity::error, "state_file_error", "cannot save latches: " + err);
+    });
+  });
+  emit(Severity::info, "start",
+       "essd " + std::string(kVersion) + " starting (" + model_name() + ", " +
+           std::string(to_string(config_.system.topology)) + ", config " + config_source_ +
+           (sim ? ", simulated bus" : "") + ")");
+  if (!history_->persistent()) {
+    emit(Severity::error, "state_file_error",
+         "event history not persistent: " + history_->open_error());
+  }
+  if (!loaded.error.empty()) {
+    emit(Severity::error, "state_file_error",
+         "latch state file " + config_.system.state_file + " unusable: " + loaded.error);
+  }
+
+  // 4. The module bus and the heatsink sensor.
+  std::string error;
+  if (!start_bus(error)) {
+    spdlog::error("{}", error);
+    std::fprintf(stderr, "essd: %s\n", error.c_str());
+    return error.rfind("scenario", 0) == 0 ? kExitUsage : kExitRuntime;
+  }
+
+  // 5. The panel display.
+  std::string lcd_error;
+  lcd_ = hal::make_lcd(
+      io_, config_.panel,
+      [this, alive](panel::Press p) {
+        if (alive.expired() || !*alive.lock()) return;
+        panel_.press(p, now());
+      },
+      lcd_error);
+  if (!lcd_) emit(Severity::warning, "panel", "LCD unavailable: " + lcd_error);
+
+  // 6. The API.
+  api::ServerOptions so;
+  so.socket_path = config_.api.socket;
+  so.group = config_.api.group;
+  so.admin_group = config_.api.admin_group;
+  so.max_clients = config_.api.max_clients;
+  auto fds = systemd::listen_fds();
+  if (!fds.empty()) so.inherited_fd = fds.front();
+  for (std::size_t i = 1; i < fds.size(); ++i) ::close(fds[i]);  // only one socket is ours
+  server_ = std::make_unique<api::Server>(io_, *this, so);
+  std::vector<std::string> warnings;
+  if (!server_->start(error, warnings)) {
+    spdlog::error("API: {}", error);
+    std::fprintf(stderr, "essd: %s\n", error.c_str());
+    return kExitRuntime;
+  }
+  for (const auto& w : warnings) spdlog::warn("API: {}", w);
+
+  // 7. Inputs, host links, signals, the tick.
+  start_inputs();
+  start_host_links();
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  signals_.async_wait([this, alive](const boost::system::error_code& ec, int signo) {
+    if (alive.expired() || !*alive.lock() || ec) return;
+    on_signal(signo);
+  });
+  watchdog_interval_ = notifier_.watchdog_interval();
+  next_tick_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  arm_tick();
+  drain_events();
+  notifier_.ready();
+  spdlog::info("essd ready: bus {}, API {}", bus_->describe(), config_.api.socket);
+  return kExitOk;
+}
+
+bool App::start_bus(std::string& error) {
+  if (cl_.sim_modules) {
+    sim::SimOptions o;
+    o.model = config_.system.model;
+    o.topology = config_.system.topology;
+    o.modules = *cl_.sim_modules;
+    o.ambient_c = config_.sim.ambient_c;
+    o.initial_soc_pct = config_.sim.initial_soc_pct;
+    o.seed = config_.sim.seed;
+    o.scenario = config_.sim.scenario;
+    try {
+      auto b = std::make_unique<hal::SimBus>(io_, o);
+      sim_bus_ = b.get();
+      heatsink_ = std::make_unique<hal::SimHeatsink>(*b);
+      bus_ = std::move(b);
+    } catch (const std::exception& e) {
+      error = std::string("scenario/simulator: ") + e.what();
+      return false;
+    }
+  } else {
+    bus_ = hal::make_can_bus(io_, config_.bus.transport, config_.bus.interface, config_.bus.device,
+                             config_.bus.baud, config_.bus.bitrate, config_.bus.restart_ms, error);
+    if (!bus_) return false;
+    if (!config_.limits.heatsink_sensor.empty()) {
+      heatsink_ = std::make_unique<hal::SysfsTemperatureSensor>(config_.limits.heatsink_sensor);
+    }
+  }
+  std::weak_ptr<bool> alive = alive_;
+  bus_->start(
+      [this, alive](const CanFrame& f) {
+        if (alive.expired() || !*alive.lock()) return;
+        on_frame(f);
+      },
+      [this, alive](hal::LinkState s, const std::string& detail) {
+        if (alive.expired() || !*alive.lock()) return;
+        on_bus_state(s, detail);
+      });
+  return true;
+}
+
+void App::start_inputs() {
+  std::weak_ptr<bool> alive = alive_;
+  auto guard = [this, alive](auto fn) {
+    return [this, alive, fn](bool active, MonoMs) {
+      if (alive.expired() || !*alive.lock()) return;
+      fn(active);
+    };
+  };
+  if (pins_.disp_button) {
+    // The pin's timestamp is its own clock; the panel runs on ours.
+    pins_.disp_button->start(guard([this](bool active) { panel_.button(active, now()); }));
+  }
+  for (auto* pin : {pins_.sw_on.get(), pins_.hw_chg.get(), pins_.hw_dis.get(), pins_.hw_ov.get()}) {
+    if (pin) pin->start(guard([this](bool) { update_inputs(); }));
+  }
+  update_inputs();
+}
+
+void App::update_inputs() {
+  core::PanelInputs in;
+  // SW ON: the resistor between GND and SW ON selects OFF mode; the input
+  // reads active while it is fitted.
+  in.off_mode = pins_.sw_on && pins_.sw_on->get();
+  if (pins_.hw_chg) in.hw_chg = pins_.hw_chg->get();
+  if (pins_.hw_dis) in.hw_dis = pins_.hw_dis->get();
+  if (pins_.hw_ov) in.hw_ov = pins_.hw_ov->get();
+  controller_->set_panel_inputs(in, now());
+  after_input();
+}
+
+void App::start_host_links() {
+  if (config_.host_can.enabled) {
+    std::string error;
+    const auto& h = config_.host_can;
+    auto bus = hal::make_can_bus(io_, h.transport, h.interface, h.device, h.baud,
+                                 config_.bus.bitrate, config_.bus.restart_ms, error,
+                                 std::vector<hal::CanFilter>{{0x305, 0x7FF, false}});
+    if (!bus) {
+      emit(Severity::error, "host_link", "host CAN link not started: " + error);
+    } else {
+      host_can_ = std::make_unique<host::HostCanLink>(io_, h, std::move(bus));
+      host_can_->set_clock([this] { return now(); });
+      host_can_->start();
+    }
+  }
+  if (config_.host_modbus.enabled) {
+    modbus_ = std::make_unique<host::ModbusLink>(io_, config_.host_modbus, model_name());
+    std::weak_ptr<bool> alive = alive_;
+    modbus_->on_set_op([this, alive](bool disconnect) {
+      if (alive.expired() || !*alive.lock()) return;
+      controller_->set_host_disconnect(disconnect, now());
+      after_input();
+    });
+    modbus_->start();
+  }
+}
+
+int App::run() {
+  io_.run();
+  return exit_code_;
+}
+
+void App::on_signal(int signo) {
+  std::weak_ptr<bool> alive = alive_;
+  if (signo == SIGHUP) {
+    reload_config("SIGHUP");
+    signals_.async_wait([this, alive](const boost::system::error_code& ec, int s) {
+      if (alive.expired() || !*alive.lock() || ec) return;
+      on_signal(s);
+    });
+    return;
+  }
+  spdlog::info("signal {}: stopping", signo);
+  shutdown();
+}
+
+void App::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  notifier_.stopping();
+  tick_timer_.cancel();
+  // Fail safe first: both paths open, then tell the modules (mode 0, both open).
+  if (pins_.charge_path) pins_.charge_path->set(false);
+  if (pins_.discharge_path) pins_.discharge_path->set(false);
+  if (bus_ && controller_) {
+    bus::Ctrl c = controller_->next_ctrl();
+    c.mode = bus::kCtrlNormal;
+    c.charge_closed = false;
+    c.discharge_closed = false;
+    if (bus_->send(bus::encode(c))) ++ctrl_sent_;
+  }
+  emit(Severity::info, "stop", "essd stopping: paths open");
+  drain_events();
+  if (server_) server_->stop();
+  if (host_can_) host_can_->stop();
+  if (modbus_) modbus_->stop();
+  for (auto* pin : {pins_.disp_button.get(), pins_.sw_on.get(), pins_.hw_chg.get(),
+                    pins_.hw_dis.get(), pins_.hw_ov.get()}) {
+    if (pin) pin->stop();
+  }
+  signals_.cancel();
+  // Give the bus a moment to put the final CTRL on the wire (its writes are
+  // asynchronous), then stop it and let the loop run out.
+  std::weak_ptr<bool> alive = alive_;
+  stop_timer_.expires_after(std::chrono::milliseconds(100));
+  stop_timer_.async_wait([this, alive](const boost::system::error_code&) {
+    if (alive.expired() || !*alive.lock()) return;
+    if (bus_) bus_->stop();
+    if (latch_saver_) latch_saver_->flush();
+    if (history_) history_->flush();
+    io_.stop();
+  });
+}
+
+}  // namespace essd::daemon

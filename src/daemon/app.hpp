@@ -1,0 +1,143 @@
+#pragma once
+// The daemon: wires bus, controller, panel, history, API and host links on
+// one single-threaded io_context (docs/architecture.md "Data flow"). It is
+// also the API's Backend. main.cpp only parses the command line and runs it.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "api/backend.hpp"
+#include "api/server.hpp"
+#include "core/controller.hpp"
+#include "daemon/command_line.hpp"
+#include "daemon/latch_saver.hpp"
+#include "daemon/loop_lag.hpp"
+#include "daemon/systemd.hpp"
+#include "essd/config.hpp"
+#include "hal/can/can_bus.hpp"
+#include "hal/gpio/panel_pins.hpp"
+#include "hal/lcd/lcd.hpp"
+#include "hal/sensors/temperature_sensor.hpp"
+#include "panel/panel_model.hpp"
+
+namespace essd::history {
+class History;
+}
+namespace essd::host {
+class HostCanLink;
+class ModbusLink;
+}  // namespace essd::host
+namespace essd::hal {
+class SimBus;
+}
+
+namespace essd::daemon {
+
+/// The configuration as the command line selects it (config.md rules).
+struct LoadedConfig {
+  std::optional<Config> config;
+  std::vector<std::string> errors;  // "FILE:LINE: reason"
+  std::vector<std::string> warnings;
+  std::string source;  // file name, or "built-in defaults"
+};
+LoadedConfig load_config(const CommandLine& cl);
+
+class App : public api::Backend {
+ public:
+  App(boost::asio::io_context& io, CommandLine cl, Config config, std::string config_source);
+  ~App() override;
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  /// Brings everything up; on failure prints why and returns the exit code.
+  int start();
+  /// Runs the loop until SIGTERM/SIGINT; returns the exit code.
+  int run();
+
+  // ---- api::Backend ----
+  std::string model_name() const override;
+  SystemSnapshot snapshot() override;
+  api::TimeRef time_ref() const override;
+  std::int64_t uptime_s() const override;
+  PanelView display() override;
+  nlohmann::json counters() override;
+  void events(std::optional<std::uint64_t> after, int limit, EventsDone done) override;
+  void audit(const api::Peer& peer, const std::string& cmd, const std::string& detail,
+             bool allowed) override;
+  api::ActionResult maintenance(bool on, const api::Peer& peer) override;
+  api::ActionResult button(api::Press press, const api::Peer& peer) override;
+  api::ActionResult reload(const api::Peer& peer) override;
+
+ private:
+  MonoMs now() const;
+  bool start_bus(std::string& error);
+  void start_inputs();
+  void start_host_links();
+  void on_frame(const CanFrame& frame);
+  void on_bus_state(hal::LinkState state, const std::string& detail);
+  void arm_tick();
+  void on_tick();
+  void after_input();
+  void send_ctrl();
+  void apply_outputs();
+  void render_panel(const SystemSnapshot& snap);
+  void publish(const SystemSnapshot& snap);
+  void drain_events();
+  void emit(Severity sev, std::string kind, std::string message, std::string cause = {});
+  void record(const Event& e);
+  void update_inputs();
+  void notify_status(const SystemSnapshot& snap);
+  void on_signal(int signo);
+  api::ActionResult reload_config(const std::string& who);
+  void shutdown();
+
+  boost::asio::io_context& io_;
+  CommandLine cl_;
+  Config config_;
+  std::string config_source_;
+  std::chrono::steady_clock::time_point origin_ = std::chrono::steady_clock::now();
+
+  std::unique_ptr<core::Controller> controller_;
+  std::unique_ptr<history::History> history_;
+  std::unique_ptr<hal::CanBus> bus_;
+  hal::SimBus* sim_bus_ = nullptr;  // bus_ when --sim
+  std::unique_ptr<hal::TemperatureSensor> heatsink_;
+  hal::PanelPins pins_;
+  panel::PanelModel panel_;
+  std::unique_ptr<hal::Lcd> lcd_;
+  PanelView view_;
+  std::unique_ptr<api::Server> server_;
+  std::unique_ptr<host::HostCanLink> host_can_;
+  std::unique_ptr<host::ModbusLink> modbus_;
+  std::unique_ptr<LatchSaver> latch_saver_;
+  systemd::Notifier notifier_;
+
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer stop_timer_;
+  boost::asio::signal_set signals_;
+  std::chrono::steady_clock::time_point next_tick_{};
+  std::optional<std::chrono::microseconds> watchdog_interval_;
+  std::chrono::steady_clock::time_point last_watchdog_{};
+  std::uint64_t ticks_ = 0;
+  std::uint64_t ticks_at_last_pet_ = 0;
+  std::uint64_t last_revision_ = ~0ull;
+  std::string last_status_text_;
+  MonoMs last_housekeeping_ = 0;
+  LoopLag lag_;
+  std::uint64_t ctrl_sent_ = 0, ctrl_dropped_ = 0, ctrl_immediate_ = 0;
+  std::uint64_t events_total_ = 0;
+  std::uint64_t heatsink_errors_ = 0;
+  bool stopping_ = false;
+  int exit_code_ = kExitOk;
+  // Handlers check this: a late completion after destruction does nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace essd::daemon

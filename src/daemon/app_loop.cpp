@@ -1,0 +1,189 @@
+// App: the control loop. Frames and the 100 ms tick feed the controller;
+// after every input the outputs, the immediate CTRL frame and the events are
+// handled at once (no waiting for the next period).
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+#include "api/json_mapping.hpp"
+#include "daemon/app.hpp"
+#include "daemon/logging.hpp"
+#include "essd/module_bus.hpp"
+#include "history/history.hpp"
+#include "host/host_can_link.hpp"
+#include "host/modbus_link.hpp"
+
+namespace essd::daemon {
+
+namespace {
+constexpr auto kTickPeriod = std::chrono::milliseconds(100);
+}
+
+void App::on_frame(const CanFrame& frame) {
+  if (stopping_) return;
+  controller_->on_frame(frame, now());
+  after_input();
+}
+
+void App::on_bus_state(hal::LinkState state, const std::string& detail) {
+  emit(state == hal::LinkState::up ? Severity::info : Severity::error, "bus_link",
+       "module bus " + bus_->describe() + " " + std::string(to_string(state)) +
+           (detail.empty() ? "" : ": " + detail),
+       std::string(to_string(state)));
+  drain_events();
+}
+
+void App::arm_tick() {
+  std::weak_ptr<bool> alive = alive_;
+  tick_timer_.expires_at(next_tick_);
+  tick_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (alive.expired() || !*alive.lock() || ec) return;
+    on_tick();
+  });
+}
+
+void App::on_tick() {
+  auto fired = std::chrono::steady_clock::now();
+  lag_.record(std::chrono::duration_cast<std::chrono::milliseconds>(fired - next_tick_).count());
+  // Drift-free period; after a long stall start afresh instead of bursting.
+  next_tick_ += kTickPeriod;
+  if (fired - next_tick_ > kTickPeriod) next_tick_ = fired + kTickPeriod;
+  arm_tick();
+
+  MonoMs t = now();
+  if (heatsink_) {
+    auto c = heatsink_->read_c();
+    if (!c) ++heatsink_errors_;
+    controller_->set_heatsink(c, t);
+  }
+  controller_->tick(t);
+  ++ticks_;
+  send_ctrl();  // the periodic CTRL frame
+  after_input();
+
+  SystemSnapshot snap = controller_->snapshot(t);
+  render_panel(snap);
+  publish(snap);
+  if (host_can_) host_can_->update(snap);
+  if (modbus_) modbus_->update(snap);
+  drain_events();
+
+  if (t - last_housekeeping_ >= 1000) {
+    last_housekeeping_ = t;
+    for (auto& e : logging::log_housekeeping()) record(e);
+    notify_status(snap);
+  }
+  // Watchdog from the loop, and only when the controller made progress.
+  if (watchdog_interval_ && ticks_ != ticks_at_last_pet_ &&
+      fired - last_watchdog_ >= *watchdog_interval_ / 4) {
+    notifier_.watchdog();
+    last_watchdog_ = fired;
+    ticks_at_last_pet_ = ticks_;
+  }
+}
+
+void App::after_input() {
+  if (controller_->take_ctrl_request()) {
+    ++ctrl_immediate_;
+    send_ctrl();
+  }
+  apply_outputs();
+  if (controller_->take_latches_dirty()) {
+    latch_saver_->save(config_.system.state_file, controller_->latches());
+  }
+  drain_events();
+}
+
+void App::send_ctrl() {
+  if (!bus_ || stopping_) return;
+  if (bus_->send(bus::encode(controller_->next_ctrl()))) {
+    ++ctrl_sent_;
+  } else {
+    ++ctrl_dropped_;
+  }
+}
+
+void App::apply_outputs() {
+  const bool chg = controller_ && !stopping_ && controller_->charge_closed();
+  const bool dis = controller_ && !stopping_ && controller_->discharge_closed();
+  if (pins_.charge_path && pins_.charge_path->get() != chg) pins_.charge_path->set(chg);
+  if (pins_.discharge_path && pins_.discharge_path->get() != dis) pins_.discharge_path->set(dis);
+  // Power-hold stays asserted until auto shut-down releases it.
+  const bool hold = !controller_ || controller_->power_hold();
+  if (pins_.power_hold && pins_.power_hold->get() != hold) pins_.power_hold->set(hold);
+}
+
+void App::render_panel(const SystemSnapshot& snap) {
+  view_ = panel_.render(snap, snap.now_ms);
+  if (lcd_) lcd_->show(view_);
+  auto set = [](const std::unique_ptr<hal::OutputPin>& pin, bool v) {
+    if (pin && pin->get() != v) pin->set(v);
+  };
+  set(pins_.led_red, view_.led_red_on);
+  set(pins_.led_green, view_.led_green_on);
+  set(pins_.chg_lamp, view_.chg_lamp);
+  set(pins_.dis_lamp, view_.dis_lamp);
+}
+
+void App::publish(const SystemSnapshot& snap) {
+  if (snap.revision != last_revision_) {
+    last_revision_ = snap.revision;
+    if (server_) server_->status_changed();
+  }
+}
+
+void App::emit(Severity sev, std::string kind, std::string message, std::string cause) {
+  Event e;
+  e.severity = sev;
+  e.kind = std::move(kind);
+  e.message = std::move(message);
+  e.cause = std::move(cause);
+  e.at_ms = now();
+  record(e);
+}
+
+void App::record(const Event& e) {
+  ++events_total_;
+  logging::log_event(e);
+  if (!history_) return;
+  history::Record r = history_->append(e, std::chrono::system_clock::now());
+  if (server_) {
+    server_->publish_event(api::EventRecord{r.seq, r.time, r.severity, r.kind, r.message, r.data});
+  }
+}
+
+void App::drain_events() {
+  if (!controller_) return;
+  bool any = false;
+  for (auto& e : controller_->take_events()) {
+    record(e);
+    any = true;
+  }
+  if (host_can_) {
+    for (auto& e : host_can_->take_events()) record(e);
+  }
+  if (modbus_) {
+    for (auto& e : modbus_->take_events()) record(e);
+  }
+  // A controller event (path change, module lost, ...) is a status change:
+  // watchers get it now rather than at the next tick.
+  if (any && server_) {
+    auto snap = controller_->snapshot(now());
+    publish(snap);
+  }
+}
+
+void App::notify_status(const SystemSnapshot& snap) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%s %d module(s) %.1f V %.1f A chg %s dis %s%s%s",
+                std::string(to_string(snap.mode)).c_str(), snap.modules_connected, snap.voltage_v,
+                snap.current_a, snap.charge.closed ? "closed" : "open",
+                snap.discharge.closed ? "closed" : "open", snap.errors.empty() ? "" : ", ",
+                snap.errors.empty() ? "" : snap.errors.front().text.c_str());
+  if (last_status_text_ != buf) {
+    last_status_text_ = buf;
+    notifier_.status(buf);
+  }
+}
+
+}  // namespace essd::daemon

@@ -1,0 +1,282 @@
+// History: sequence numbers on the loop thread, SQLite on one worker thread.
+#include "history/history.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+#include <boost/asio/post.hpp>
+
+#include "history/sqlite_store.hpp"
+
+namespace essd::history {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Done = std::function<void(std::vector<Record>, std::uint64_t)>;
+
+constexpr int kMaxLimit = 1000;
+constexpr std::size_t kMaxQueuedQueries = 256;
+constexpr std::size_t kMemoryCap = 10000;  // records kept when the DB is unusable
+constexpr std::size_t kSamples = 1024;     // latency samples for the p99 figures
+
+struct WriteJob {
+  Record record;
+  Clock::time_point queued_at;
+};
+struct QueryJob {
+  std::uint64_t after = 0;
+  int limit = 0;
+  bool tail = false;
+  Done done;
+};
+using Job = std::variant<WriteJob, QueryJob>;
+
+// Ring of recent samples; p99 over what it holds.
+class Samples {
+ public:
+  void add(std::int64_t v) {
+    ring_[pos_++ % kSamples] = v;
+    max_ = std::max(max_, v);
+  }
+  std::int64_t p99() const {
+    const std::size_t n = std::min(pos_, kSamples);
+    if (n == 0) return 0;
+    std::vector<std::int64_t> v(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(n));
+    const std::size_t k = (n * 99 + 99) / 100 - 1;  // nearest-rank
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k];
+  }
+  std::int64_t max() const { return max_; }
+
+ private:
+  std::array<std::int64_t, kSamples> ring_{};
+  std::size_t pos_ = 0;
+  std::int64_t max_ = 0;
+};
+
+std::int64_t us_since(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
+}
+
+}  // namespace
+
+struct History::Impl {
+  boost::asio::io_context& io;
+  int max_events;
+  std::optional<detail::SqliteStore> store;  // worker thread only, once started
+  std::uint64_t next_seq = 1;                // loop thread only
+
+  mutable std::mutex mu;  // guards everything below
+  std::condition_variable wake, idle;
+  std::deque<Job> queue;
+  std::size_t queued_writes = 0, queued_queries = 0;
+  bool busy = false, stopping = false;
+  std::deque<Record> memory;  // memory-only mode
+  std::int64_t written = 0, dropped = 0, write_errors = 0, max_depth = 0, batches = 0, trimmed = 0,
+               queries = 0;
+  Samples write_us, lag_us;
+  std::string last_error;
+
+  std::atomic<std::uint64_t> seq_high_water{1};  // next_seq, published to the worker
+  std::thread worker;  // last member: started after everything else exists
+
+  Impl(boost::asio::io_context& i, int max) : io(i), max_events(max) {}
+
+  void deliver(Done done, std::vector<Record> recs, std::uint64_t after) {
+    const std::uint64_t next = recs.empty() ? after : recs.back().seq;
+    boost::asio::post(io, [done = std::move(done), recs = std::move(recs), next]() mutable {
+      done(std::move(recs), next);
+    });
+  }
+
+  void commit(std::vector<WriteJob>& writes, std::uint64_t next_seq_hint) {
+    if (writes.empty()) return;
+    std::vector<Record> recs;
+    recs.reserve(writes.size());
+    for (auto& w : writes) recs.push_back(std::move(w.record));
+    const auto t0 = Clock::now();
+    auto r = store->write(recs, next_seq_hint);
+    const auto took = us_since(t0);
+    std::lock_guard lock(mu);
+    ++batches;
+    write_us.add(took);
+    if (r.ok) {
+      written += static_cast<std::int64_t>(recs.size());
+      trimmed += r.trimmed;
+      lag_us.add(
+          us_since(writes.front().queued_at));  // the oldest write of the batch waited longest
+    } else {
+      write_errors += static_cast<std::int64_t>(recs.size());
+      last_error = r.error;
+    }
+    writes.clear();
+  }
+
+  void run_query(QueryJob& q) {
+    std::string err;
+    auto recs = q.tail ? store->tail(q.limit, err) : store->query(q.after, q.limit, err);
+    {
+      std::lock_guard lock(mu);
+      if (!err.empty()) last_error = err;
+    }
+    deliver(std::move(q.done), std::move(recs), q.tail ? 0 : q.after);
+  }
+
+  void work() {
+    for (;;) {
+      std::deque<Job> jobs;
+      std::uint64_t seq_hint;
+      {
+        std::unique_lock lock(mu);
+        wake.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping and drained
+        jobs.swap(queue);
+        queued_writes = queued_queries = 0;
+        busy = true;
+      }
+      seq_hint = seq_high_water.load();
+      // Writes are batched into one transaction; a query first commits the
+      // writes queued before it, so it sees them (read-after-write).
+      std::vector<WriteJob> writes;
+      for (auto& j : jobs) {
+        if (auto* w = std::get_if<WriteJob>(&j)) {
+          writes.push_back(std::move(*w));
+        } else {
+          commit(writes, seq_hint);
+          run_query(std::get<QueryJob>(j));
+        }
+      }
+      commit(writes, seq_hint);
+      std::lock_guard lock(mu);
+      busy = false;
+      idle.notify_all();
+    }
+  }
+};
+
+History::History(boost::asio::io_context& io, std::string path, int max_events)
+    : io_(io), impl_(std::make_unique<Impl>(io, std::max(1, max_events))) {
+  auto& s = impl_->store.emplace(path, impl_->max_events);
+  if (!s.error().empty()) {
+    open_error_ = "history " + path + ": " + s.error();
+    impl_->store.reset();
+    return;
+  }
+  impl_->next_seq = s.next_seq();
+  impl_->seq_high_water = s.next_seq();
+  impl_->worker = std::thread([impl = impl_.get()] { impl->work(); });
+}
+
+History::~History() {
+  if (!impl_->worker.joinable()) return;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  impl_->worker.join();  // the worker drains the queue before it returns
+}
+
+Record History::append(const Event& e, std::chrono::system_clock::time_point wall) {
+  Record rec = make_record(impl_->next_seq++, e, wall);
+  impl_->seq_high_water = impl_->next_seq;
+  // Copy (allocate) before taking the lock: the worker must never wait on us
+  // and we hold the lock for a pointer move only.
+  WriteJob job{rec, Clock::now()};
+  std::lock_guard lock(impl_->mu);
+  if (!persistent()) {
+    impl_->memory.push_back(rec);
+    const std::size_t cap = std::min<std::size_t>(kMemoryCap, impl_->max_events);
+    while (impl_->memory.size() > cap) impl_->memory.pop_front();
+    return rec;
+  }
+  if (impl_->queued_writes >= kMaxQueuedWrites) {
+    ++impl_->dropped;  // never block the loop; the gap in seq shows the loss
+    return rec;
+  }
+  impl_->queue.push_back(std::move(job));
+  ++impl_->queued_writes;
+  impl_->max_depth = std::max<std::int64_t>(impl_->max_depth, impl_->queued_writes);
+  impl_->wake.notify_one();
+  return rec;
+}
+
+void History::query(std::uint64_t after, int limit, Done done) {
+  limit = std::clamp(limit, 1, kMaxLimit);
+  // SQLite integers are signed; a huge `after` must mean "nothing newer".
+  after = std::min<std::uint64_t>(after, std::numeric_limits<std::int64_t>::max());
+  std::unique_lock lock(impl_->mu);
+  ++impl_->queries;
+  if (!persistent() || impl_->queued_queries >= kMaxQueuedQueries) {
+    std::vector<Record> out;
+    if (!persistent()) {
+      for (const auto& r : impl_->memory) {
+        if (r.seq <= after) continue;
+        out.push_back(r);
+        if (static_cast<int>(out.size()) >= limit) break;
+      }
+    }
+    lock.unlock();
+    impl_->deliver(std::move(done), std::move(out), after);
+    return;
+  }
+  impl_->queue.push_back(QueryJob{after, limit, false, std::move(done)});
+  ++impl_->queued_queries;
+  impl_->wake.notify_one();
+}
+
+void History::query_tail(int limit, Done done) {
+  limit = std::clamp(limit, 1, kMaxLimit);
+  std::unique_lock lock(impl_->mu);
+  ++impl_->queries;
+  if (!persistent() || impl_->queued_queries >= kMaxQueuedQueries) {
+    std::vector<Record> out;
+    if (!persistent()) {
+      const auto n = std::min<std::size_t>(static_cast<std::size_t>(limit), impl_->memory.size());
+      out.assign(impl_->memory.end() - static_cast<std::ptrdiff_t>(n), impl_->memory.end());
+    }
+    lock.unlock();
+    impl_->deliver(std::move(done), std::move(out), 0);
+    return;
+  }
+  impl_->queue.push_back(QueryJob{0, limit, true, std::move(done)});
+  ++impl_->queued_queries;
+  impl_->wake.notify_one();
+}
+
+void History::flush() {
+  if (!persistent()) return;
+  std::unique_lock lock(impl_->mu);
+  impl_->idle.wait(lock, [&] { return impl_->queue.empty() && !impl_->busy; });
+}
+
+std::map<std::string, std::int64_t> History::counters() const {
+  std::lock_guard lock(impl_->mu);
+  const auto& i = *impl_;
+  return {
+      {"queued", static_cast<std::int64_t>(i.queued_writes)},
+      {"written", i.written},
+      {"dropped", i.dropped},
+      {"write_errors", i.write_errors},
+      {"max_queue_depth", i.max_depth},
+      {"batches", i.batches},
+      {"write_us_p99", i.write_us.p99()},
+      {"write_us_max", i.write_us.max()},
+      {"lag_us_p99", i.lag_us.p99()},
+      {"trimmed", i.trimmed},
+      {"queries", i.queries},
+      {"persistent", persistent() ? 1 : 0},
+      {"memory_events", static_cast<std::int64_t>(i.memory.size())},
+      {"last_seq", static_cast<std::int64_t>(i.next_seq - 1)},
+  };
+}
+
+}  // namespace essd::history

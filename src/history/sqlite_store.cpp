@@ -1,0 +1,217 @@
+// SQLite storage for the event history.
+//
+// Durability: journal_mode=WAL with synchronous=FULL. Every batch is one
+// transaction whose commit fsyncs the WAL, so a committed event survives
+// SIGKILL *and* power loss (NORMAL would survive SIGKILL but could lose the
+// last transactions on power loss). The cost is one fsync per batch, on the
+// worker thread, never on the event loop.
+#include "history/sqlite_store.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace essd::history::detail {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+Severity severity_from(std::string_view s) {
+  if (s == "warning") return Severity::warning;
+  if (s == "error") return Severity::error;
+  return Severity::info;
+}
+
+std::string column_text(sqlite3_stmt* st, int i) {
+  const auto* p = sqlite3_column_text(st, i);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(st, i)))
+           : std::string();
+}
+
+void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
+  sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+std::string SqliteStore::db_error(const std::string& what) const {
+  return what + ": " + (db_ ? sqlite3_errmsg(db_.get()) : "out of memory");
+}
+
+bool SqliteStore::exec(const char* sql) {
+  char* msg = nullptr;
+  const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg);
+  if (rc != SQLITE_OK && error_.empty()) error_ = std::string(sql) + ": " + (msg ? msg : "error");
+  sqlite3_free(msg);
+  return rc == SQLITE_OK;
+}
+
+StmtPtr SqliteStore::prepare(const char* sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+          SQLITE_OK &&
+      error_.empty())
+    error_ = db_error(sql);
+  return StmtPtr(st);
+}
+
+SqliteStore::SqliteStore(const std::string& path, int max_events)
+    : max_events_(std::max(1, max_events)) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    error_ = "cannot create " + parent.string() + ": " + ec.message();
+    return;
+  }
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  db_.reset(raw);  // closed even when open failed
+  if (rc != SQLITE_OK) {
+    error_ = db_error("cannot open " + path);
+    db_.reset();
+    return;
+  }
+  sqlite3_extended_result_codes(db_.get(), 1);
+  sqlite3_busy_timeout(db_.get(), 2000);
+  // A corrupt or foreign file fails here ("file is not a database").
+  sqlite3_stmt* jm = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), "PRAGMA journal_mode=WAL", -1, &jm, nullptr) != SQLITE_OK) {
+    error_ = db_error(path);
+    db_.reset();
+    return;
+  }
+  StmtPtr jm_guard(jm);
+  if (sqlite3_step(jm) != SQLITE_ROW || column_text(jm, 0) != "wal") {
+    error_ = db_error(path + ": cannot enable WAL");
+    jm_guard.reset();
+    db_.reset();
+    return;
+  }
+  jm_guard.reset();
+  const bool ok =
+      exec("PRAGMA synchronous=FULL") &&
+      exec(
+          "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time TEXT NOT NULL,"
+          " severity TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,"
+          " data TEXT NOT NULL)") &&
+      exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+  if (ok) {
+    auto ver = prepare("PRAGMA user_version");
+    int version = 0;
+    if (ver && sqlite3_step(ver.get()) == SQLITE_ROW) version = sqlite3_column_int(ver.get(), 0);
+    if (version > kSchemaVersion)
+      error_ = path + ": schema version " + std::to_string(version) + " is newer than this essd";
+    else if (version < kSchemaVersion)
+      exec("PRAGMA user_version=1");
+  }
+  // Continue numbering after the highest stored seq, or after the highest
+  // ever assigned (meta.next_seq), whichever is later: events dropped before
+  // a restart must not have their numbers reused.
+  if (error_.empty()) {
+    auto st = prepare(
+        "SELECT max(coalesce((SELECT max(seq) FROM events), 0) + 1,"
+        " coalesce((SELECT value FROM meta WHERE key='next_seq'), 1))");
+    if (st && sqlite3_step(st.get()) == SQLITE_ROW)
+      next_seq_ = static_cast<std::uint64_t>(sqlite3_column_int64(st.get(), 0));
+    else if (error_.empty())
+      error_ = db_error(path);
+  }
+  insert_ =
+      prepare("INSERT INTO events(seq, time, severity, kind, message, data) VALUES(?,?,?,?,?,?)");
+  set_meta_ = prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('next_seq', ?)");
+  trim_ = prepare("DELETE FROM events WHERE seq <= ?");
+  query_ = prepare(
+      "SELECT seq, time, severity, kind, message, data FROM events WHERE seq > ?"
+      " ORDER BY seq LIMIT ?");
+  tail_ = prepare(
+      "SELECT seq, time, severity, kind, message, data FROM events ORDER BY seq DESC LIMIT ?");
+  if (!error_.empty()) {
+    insert_.reset(), set_meta_.reset(), trim_.reset(), query_.reset(), tail_.reset();
+    db_.reset();
+  }
+}
+
+SqliteStore::WriteResult SqliteStore::write(const std::vector<Record>& records,
+                                            std::uint64_t next_seq) {
+  WriteResult r;
+  if (!db_) return r;
+  auto fail = [&](const std::string& what) {
+    r.error = db_error(what);
+    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return r;
+  };
+  if (sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail("begin");
+  std::uint64_t last = 0;
+  for (const auto& rec : records) {
+    sqlite3_stmt* st = insert_.get();
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(rec.seq));
+    bind_text(st, 2, rec.time);
+    bind_text(st, 3, std::string(to_string(rec.severity)));
+    bind_text(st, 4, rec.kind);
+    bind_text(st, 5, rec.message);
+    bind_text(st, 6, rec.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (sqlite3_step(st) != SQLITE_DONE) return fail("insert");
+    last = std::max(last, rec.seq);
+  }
+  sqlite3_reset(set_meta_.get());
+  sqlite3_bind_int64(set_meta_.get(), 1, static_cast<sqlite3_int64>(next_seq));
+  if (sqlite3_step(set_meta_.get()) != SQLITE_DONE) return fail("meta");
+  if (last > static_cast<std::uint64_t>(max_events_)) {
+    // Seqs are unique integers, so at most max_events rows remain.
+    sqlite3_reset(trim_.get());
+    sqlite3_bind_int64(trim_.get(), 1, static_cast<sqlite3_int64>(last - max_events_));
+    if (sqlite3_step(trim_.get()) != SQLITE_DONE) return fail("trim");
+    r.trimmed = sqlite3_changes(db_.get());
+  }
+  if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail("commit");
+  r.ok = true;
+  return r;
+}
+
+std::vector<Record> SqliteStore::read_rows(sqlite3_stmt* st, std::string& error) {
+  std::vector<Record> out;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    Record r;
+    r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
+    r.time = column_text(st, 1);
+    r.severity = severity_from(column_text(st, 2));
+    r.kind = column_text(st, 3);
+    r.message = column_text(st, 4);
+    r.data = nlohmann::json::parse(column_text(st, 5), nullptr, false);
+    if (!r.data.is_object()) r.data = nlohmann::json::object();
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) error = db_error("query");
+  sqlite3_reset(st);
+  return out;
+}
+
+std::vector<Record> SqliteStore::query(std::uint64_t after, int limit, std::string& error) {
+  if (!db_) return {};
+  sqlite3_reset(query_.get());
+  sqlite3_bind_int64(query_.get(), 1, static_cast<sqlite3_int64>(after));
+  sqlite3_bind_int(query_.get(), 2, limit);
+  return read_rows(query_.get(), error);
+}
+
+std::vector<Record> SqliteStore::tail(int limit, std::string& error) {
+  if (!db_) return {};
+  sqlite3_reset(tail_.get());
+  sqlite3_bind_int(tail_.get(), 1, limit);
+  auto rows = read_rows(tail_.get(), error);
+  std::reverse(rows.begin(), rows.end());
+  return rows;
+}
+
+}  // namespace essd::history::detail

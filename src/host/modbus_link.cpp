@@ -1,0 +1,336 @@
+#include "host/modbus_link.hpp"
+
+#include <modbus.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "essd/version.hpp"
+
+namespace essd::host {
+namespace {
+
+constexpr auto kReopenInterval = std::chrono::seconds(1);
+constexpr std::size_t kMaxQueuedReplies = 8;  // a master waits for each reply; more is junk
+
+char parity_char(const std::string& p) {
+  if (p == "even") return 'E';
+  if (p == "odd") return 'O';
+  return 'N';
+}
+
+}  // namespace
+
+void ModbusLink::ModbusDeleter::operator()(_modbus* ctx) const {
+  if (modbus_get_socket(ctx) >= 0) modbus_close(ctx);  // restores termios, closes the fd
+  modbus_free(ctx);
+}
+
+ModbusLink::ModbusLink(boost::asio::io_context& io, const HostModbusConfig& config,
+                       std::string model_name)
+    : config_(config),
+      slave_(ModbusSlaveOptions{static_cast<std::uint8_t>(config.unit), config.allow_writes}),
+      sd_(io),
+      silence_timer_(io),
+      reopen_timer_(io),
+      silence_(rtu_silence(config.baud)) {
+  identity_.manufacturer = config.manufacturer;
+  identity_.model = std::move(model_name);
+  identity_.version = std::string(kVersion);
+  identity_.serial = config.serial;
+  identity_.device_address = static_cast<std::uint16_t>(config.unit);
+  slave_.set_image(build_sunspec_image(snapshot_, identity_, slave_.writable()));
+}
+
+ModbusLink::~ModbusLink() {
+  stop();
+  alive_.reset();
+}
+
+void ModbusLink::start() {
+  if (running_) return;
+  running_ = true;
+  try_open();
+}
+
+void ModbusLink::stop() {
+  if (!running_) return;
+  running_ = false;
+  reopen_timer_.cancel();
+  close_device();
+}
+
+void ModbusLink::update(const SystemSnapshot& snapshot) {
+  snapshot_ = snapshot;
+  identity_.options = std::string(to_string(snapshot.topology));
+  slave_.set_image(build_sunspec_image(snapshot_, identity_, slave_.writable()));
+}
+
+void ModbusLink::on_set_op(std::function<void(bool disconnect)> callback) {
+  on_set_op_ = std::move(callback);
+}
+
+MonoMs ModbusLink::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void ModbusLink::try_open() {
+  if (!running_ || open_) return;
+  std::string why;
+  ctx_.reset(
+      modbus_new_rtu(config_.device.c_str(), config_.baud, parity_char(config_.parity), 8, 1));
+  if (!ctx_) {
+    why = std::string("cannot create context: ") + modbus_strerror(errno);
+  } else if (modbus_connect(ctx_.get()) != 0) {
+    why = std::string("cannot open: ") + modbus_strerror(errno);
+    ctx_.reset();
+  } else {
+    boost::system::error_code ec;
+    sd_.assign(modbus_get_socket(ctx_.get()), ec);
+    if (!ec) sd_.non_blocking(true, ec);
+    if (ec) {
+      why = "cannot watch the tty: " + ec.message();
+      close_device();
+    }
+  }
+  if (!why.empty()) {
+    ++open_failures_;
+    if (!open_failed_reported_) {  // one event per outage, not one per retry
+      open_failed_reported_ = true;
+      event(Severity::warning, "modbus_open_failed", "host Modbus " + config_.device + ": " + why);
+    }
+    schedule_reopen();
+    return;
+  }
+  open_ = true;
+  open_failed_reported_ = false;
+  ++opens_;
+  framer_ = RtuFramer{};
+  event(Severity::info, "modbus_open",
+        "host Modbus RTU slave on " + config_.device + " unit " + std::to_string(config_.unit));
+  start_read();
+}
+
+void ModbusLink::schedule_reopen() {
+  if (!running_) return;
+  std::weak_ptr<int> alive = alive_;
+  reopen_timer_.expires_after(kReopenInterval);
+  reopen_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (alive.expired() || ec == boost::asio::error::operation_aborted) return;
+    try_open();
+  });
+}
+
+void ModbusLink::close_device() {
+  ++generation_;  // completions of the old session are ignored from here on
+  silence_timer_.cancel();
+  silence_armed_ = false;
+  if (sd_.is_open()) sd_.release();  // the fd belongs to libmodbus, which closes it
+  ctx_.reset();
+  tx_.clear();
+  writing_ = false;
+  framer_ = RtuFramer{};
+  open_ = false;
+}
+
+void ModbusLink::device_lost(const std::string& why) {
+  ++link_errors_;
+  event(Severity::warning, "modbus_lost", "host Modbus " + config_.device + " lost: " + why);
+  close_device();
+  schedule_reopen();
+}
+
+void ModbusLink::start_read() {
+  std::weak_ptr<int> alive = alive_;
+  const std::uint64_t gen = generation_;
+  sd_.async_wait(
+      boost::asio::posix::stream_descriptor::wait_read,
+      [this, alive, gen](const boost::system::error_code& ec) {
+        if (alive.expired() || gen != generation_ || ec == boost::asio::error::operation_aborted) {
+          return;
+        }
+        if (ec) {
+          device_lost(ec.message());
+          return;
+        }
+        if (!read_available(true)) return;  // lost and closed
+        start_read();
+      });
+}
+
+bool ModbusLink::read_available(bool woke_readable) {
+  // libmodbus sets VMIN = VTIME = 0, so read() returns 0 both for "no data"
+  // and for a hung-up line; poll() tells them apart.
+  // At most a few reads per wake-up so that a flooding device cannot starve
+  // the loop; the rest is read on the next readiness.
+  constexpr int kMaxReadsPerWake = 8;
+  std::size_t got = 0;
+  for (int reads = 0; reads < kMaxReadsPerWake; ++reads) {
+    const ssize_t n = ::read(sd_.native_handle(), rx_.data(), rx_.size());
+    if (n > 0) {
+      got += static_cast<std::size_t>(n);
+      const std::uint64_t gen = generation_;
+      on_bytes(rx_.data(), static_cast<std::size_t>(n));
+      if (gen != generation_) return false;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      device_lost(std::strerror(errno));
+      return false;
+    }
+    break;
+  }
+  if (got == 0 && woke_readable) {
+    pollfd p{sd_.native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+      device_lost("hang-up");
+      return false;
+    }
+  }
+  return true;
+}
+
+void ModbusLink::on_bytes(const std::uint8_t* data, std::size_t len) {
+  for (const auto& frame : framer_.feed(data, len)) process(frame);
+  if (framer_.pending()) arm_silence();
+}
+
+void ModbusLink::arm_silence() {
+  // Restart the silence interval on every byte burst: the frame ends only
+  // after 3.5 characters without any byte.
+  silence_armed_ = true;
+  silence_timer_.expires_after(silence_);
+  std::weak_ptr<int> alive = alive_;
+  const std::uint64_t gen = generation_;
+  const std::uint64_t seq = ++silence_seq_;
+  silence_timer_.async_wait([this, alive, gen, seq](const boost::system::error_code& ec) {
+    if (alive.expired() || gen != generation_ || seq != silence_seq_ ||
+        ec == boost::asio::error::operation_aborted) {
+      return;
+    }
+    on_silence_timer();
+  });
+}
+
+void ModbusLink::on_silence_timer() {
+  silence_armed_ = false;
+  // Bytes that arrived but whose read readiness was not yet handled are not
+  // silence: drain them first (this re-arms the timer if any came).
+  const std::uint64_t gen = generation_;
+  if (!read_available(false) || gen != generation_) return;
+  if (silence_armed_) return;
+  if (auto frame = framer_.on_silence()) process(*frame);
+}
+
+void ModbusLink::process(const std::vector<std::uint8_t>& frame) {
+  auto reply = slave_.handle(frame.data(), frame.size());
+  apply_writes();
+  if (reply) queue_reply(std::move(*reply));
+}
+
+void ModbusLink::apply_writes() {
+  for (const HostWrite& w : slave_.take_writes()) {
+    switch (w.point) {
+      case HostWrite::Point::set_op: {
+        const bool disconnect = w.value == kSetOpDisconnect;
+        if (disconnect != last_set_op_disconnect_) {
+          last_set_op_disconnect_ = disconnect;
+          event(disconnect ? Severity::warning : Severity::info,
+                disconnect ? "set_op_disconnect" : "set_op_connect",
+                disconnect ? "host Modbus SetOp DISCONNECT: both paths open"
+                           : "host Modbus SetOp CONNECT: paths may close again");
+        }
+        if (on_set_op_) on_set_op_(disconnect);
+        break;
+      }
+      case HostWrite::Point::alm_rst:
+        if (w.value == 1) {
+          event(Severity::info, "alarm_reset",
+                "host Modbus AlmRst: acknowledged (latches clear only by their conditions)");
+        }
+        break;
+      case HostWrite::Point::ctrl_hb:
+        break;  // read back only; hosts write it every cycle
+    }
+  }
+}
+
+void ModbusLink::queue_reply(std::vector<std::uint8_t> reply) {
+  if (!open_) return;
+  if (tx_.size() >= kMaxQueuedReplies) {
+    ++tx_dropped_;
+    return;
+  }
+  tx_.push_back(std::move(reply));
+  if (!writing_) start_write();
+}
+
+void ModbusLink::start_write() {
+  if (tx_.empty() || !open_) return;
+  writing_ = true;
+  std::weak_ptr<int> alive = alive_;
+  const std::uint64_t gen = generation_;
+  boost::asio::async_write(
+      sd_, boost::asio::buffer(tx_.front()),
+      [this, alive, gen](const boost::system::error_code& ec, std::size_t) {
+        if (alive.expired() || gen != generation_ || ec == boost::asio::error::operation_aborted) {
+          return;
+        }
+        writing_ = false;
+        if (ec) {
+          ++tx_errors_;
+          device_lost("write: " + ec.message());
+          return;
+        }
+        tx_.pop_front();
+        start_write();
+      });
+}
+
+void ModbusLink::event(Severity sev, std::string cause, std::string message) {
+  Event e;
+  e.severity = sev;
+  e.kind = "host_link";
+  e.cause = std::move(cause);
+  e.message = std::move(message);
+  e.at_ms = now_ms();
+  events_.push_back(std::move(e));
+}
+
+std::vector<Event> ModbusLink::take_events() {
+  std::vector<Event> out;
+  out.swap(events_);
+  return out;
+}
+
+std::map<std::string, std::int64_t> ModbusLink::counters() const {
+  const ModbusSlaveCounters& s = slave_.counters();
+  auto i = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  return {
+      {"requests", i(s.requests)},
+      {"replies", i(s.replies)},
+      {"exceptions", i(s.exceptions)},
+      {"crc_errors", i(s.crc_errors)},
+      {"malformed", i(s.malformed)},
+      {"overruns", i(framer_.overruns())},
+      {"dropped", i(s.crc_errors + s.malformed + framer_.overruns())},
+      {"other_unit", i(s.other_unit)},
+      {"broadcasts", i(s.broadcasts)},
+      {"writes", i(s.writes)},
+      {"open", open_ ? 1 : 0},
+      {"opens", i(opens_)},
+      {"open_failures", i(open_failures_)},
+      {"link_errors", i(link_errors_)},
+      {"tx_errors", i(tx_errors_)},
+      {"tx_dropped", i(tx_dropped_)},
+  };
+}
+
+}  // namespace essd::host

@@ -1,0 +1,96 @@
+#pragma once
+// The SunSpec Modbus RTU slave on the RS232C port, on the daemon's
+// io_context. libmodbus opens and configures the tty (termios, speed,
+// parity); its fd is then driven non-blocking by Asio: bytes go through the
+// sans-IO RtuFramer (3.5-character silence timer) and ModbusSlave, replies
+// are written asynchronously. A lost or missing device is reopened every
+// 1 s; failures are events and counters, never exceptions into the loop.
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "essd/config.hpp"
+#include "essd/event.hpp"
+#include "essd/system_state.hpp"
+#include "host/modbus_rtu.hpp"
+#include "host/sunspec_map.hpp"
+
+struct _modbus;  // libmodbus context (modbus_t)
+
+namespace essd::host {
+
+class ModbusLink {
+ public:
+  ModbusLink(boost::asio::io_context& io, const HostModbusConfig& config, std::string model_name);
+  ~ModbusLink();
+  ModbusLink(const ModbusLink&) = delete;
+  ModbusLink& operator=(const ModbusLink&) = delete;
+
+  void start();
+  void stop();
+  void update(const SystemSnapshot& snapshot);
+  /// Called for each accepted SetOp write: true = 2 DISCONNECT, false = 1 CONNECT.
+  void on_set_op(std::function<void(bool disconnect)> callback);
+  std::vector<Event> take_events();
+  /// requests, replies, exceptions, crc_errors, malformed, overruns, dropped
+  /// (crc_errors + malformed + overruns), other_unit, broadcasts, writes,
+  /// open (0/1), opens, open_failures, link_errors, tx_errors, tx_dropped.
+  std::map<std::string, std::int64_t> counters() const;
+  bool is_open() const { return open_; }
+
+ private:
+  struct ModbusDeleter {
+    void operator()(_modbus* ctx) const;
+  };
+
+  void try_open();
+  void schedule_reopen();
+  void close_device();
+  void device_lost(const std::string& why);
+  void start_read();
+  bool read_available(bool woke_readable);
+  void on_bytes(const std::uint8_t* data, std::size_t len);
+  void arm_silence();
+  void on_silence_timer();
+  void process(const std::vector<std::uint8_t>& frame);
+  void queue_reply(std::vector<std::uint8_t> reply);
+  void start_write();
+  void apply_writes();
+  void event(Severity sev, std::string cause, std::string message);
+  MonoMs now_ms() const;
+
+  HostModbusConfig config_;
+  SunSpecIdentity identity_;
+  ModbusSlave slave_;
+  RtuFramer framer_;
+  std::unique_ptr<_modbus, ModbusDeleter> ctx_;
+  boost::asio::posix::stream_descriptor sd_;
+  boost::asio::steady_timer silence_timer_;
+  boost::asio::steady_timer reopen_timer_;
+  std::chrono::microseconds silence_;
+  std::array<std::uint8_t, 512> rx_{};
+  std::deque<std::vector<std::uint8_t>> tx_;
+  bool writing_ = false;
+  std::uint64_t generation_ = 0;  // +1 per close: stale completions are ignored
+  bool running_ = false;
+  bool open_ = false;
+  bool open_failed_reported_ = false;
+  bool silence_armed_ = false;
+  std::uint64_t silence_seq_ = 0;  // only the latest silence wait may end a frame
+  bool last_set_op_disconnect_ = false;
+  SystemSnapshot snapshot_;
+  std::function<void(bool)> on_set_op_;
+  std::vector<Event> events_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers hold a weak_ptr
+  std::uint64_t opens_ = 0, open_failures_ = 0, link_errors_ = 0, tx_errors_ = 0, tx_dropped_ = 0;
+};
+
+}  // namespace essd::host

@@ -1,0 +1,170 @@
+#include "sim/pty_port.hpp"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace essd::sim {
+namespace {
+
+constexpr auto kRetry = std::chrono::milliseconds(100);
+
+[[noreturn]] void sys_fail(const char* what) {
+  throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+PtyPort::PtyPort(boost::asio::io_context& io, TxHandler on_tx, NoteHandler on_note)
+    : io_(io), on_tx_(std::move(on_tx)), on_note_(std::move(on_note)), master_(io), retry_(io) {}
+
+PtyPort::~PtyPort() {
+  stop();
+}
+
+std::string PtyPort::open() {
+  const int fd = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) sys_fail("posix_openpt");
+  master_.assign(fd);  // owns the fd from here (closed with master_)
+  if (::grantpt(fd) != 0) sys_fail("grantpt");
+  if (::unlockpt(fd) != 0) sys_fail("unlockpt");
+  // Raw: no echo, no CR/LF translation, byte-at-a-time; the host's own
+  // termios calls on the slave change the same settings later.
+  termios tio{};
+  if (::tcgetattr(fd, &tio) != 0) sys_fail("tcgetattr");
+  ::cfmakeraw(&tio);
+  if (::tcsetattr(fd, TCSANOW, &tio) != 0) sys_fail("tcsetattr");
+  char name[128];
+  if (::ptsname_r(fd, name, sizeof name) != 0) sys_fail("ptsname_r");
+  return name;
+}
+
+void PtyPort::start() {
+  if (running_ || !master_.is_open()) return;
+  running_ = true;
+  wait_read();
+}
+
+void PtyPort::stop() {
+  if (!running_) return;
+  running_ = false;
+  life_ = std::make_shared<int>(0);
+  retry_.cancel();
+  boost::system::error_code ec;
+  master_.cancel(ec);
+}
+
+void PtyPort::wait_read() {
+  std::weak_ptr<int> guard = life_;
+  master_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                     [this, guard](const boost::system::error_code& ec) {
+                       if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+                       read_some();
+                     });
+}
+
+void PtyPort::read_some() {
+  char buf[512];
+  std::vector<CanFrame> tx;
+  std::string reply;
+  for (;;) {
+    const ssize_t n = ::read(master_.native_handle(), buf, sizeof buf);
+    if (n > 0) {
+      if (hung_up_) {
+        hung_up_ = false;
+        on_note_("pty: host connected");
+      }
+      adapter_.feed(std::string_view(buf, static_cast<std::size_t>(n)), reply, tx);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (hung_up_) {
+        hung_up_ = false;
+        on_note_("pty: host connected");
+      }
+      break;
+    }
+    // EIO (or EOF): no slave open. Poll would report HUP forever: use a timer.
+    hangup();
+    return;
+  }
+  outq_ += reply;
+  std::weak_ptr<int> guard = life_;
+  for (const auto& f : tx) {
+    if (on_tx_) on_tx_(f);
+    if (guard.expired()) return;
+  }
+  flush();
+  if (!hung_up_) wait_read();
+}
+
+void PtyPort::hangup() {
+  if (!hung_up_) {
+    // Flush once, at the moment the host went away: nothing stale for the
+    // next opener, and nothing it writes after reopening is thrown away.
+    ::tcflush(master_.native_handle(), TCIOFLUSH);
+    adapter_.reset();
+    outq_.clear();
+    write_wait_ = false;
+    hung_up_ = true;
+    on_note_("pty: host closed the port; waiting for it to reopen");
+  }
+  retry_later();
+}
+
+void PtyPort::retry_later() {
+  retry_.expires_after(kRetry);
+  std::weak_ptr<int> guard = life_;
+  retry_.async_wait([this, guard](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+    read_some();
+  });
+}
+
+void PtyPort::forward(const CanFrame& frame) {
+  if (!running_ || hung_up_) return;
+  const std::string line = adapter_.forward(frame);
+  if (line.empty()) return;
+  if (outq_.size() + line.size() > kMaxQueue) {
+    ++tx_dropped_;  // the host is not reading: drop, never block
+    return;
+  }
+  outq_ += line;
+  flush();
+}
+
+void PtyPort::flush() {
+  while (!outq_.empty() && !write_wait_ && !hung_up_) {
+    const ssize_t n = ::write(master_.native_handle(), outq_.data(), outq_.size());
+    if (n > 0) {
+      outq_.erase(0, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      wait_write();
+    } else {
+      // EIO: the slave is gone; the read side notices and retries.
+      outq_.clear();
+    }
+  }
+}
+
+void PtyPort::wait_write() {
+  write_wait_ = true;
+  std::weak_ptr<int> guard = life_;
+  master_.async_wait(boost::asio::posix::stream_descriptor::wait_write,
+                     [this, guard](const boost::system::error_code& ec) {
+                       if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+                       write_wait_ = false;
+                       flush();
+                     });
+}
+
+}  // namespace essd::sim

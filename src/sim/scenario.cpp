@@ -1,0 +1,87 @@
+#include "sim/scenario.hpp"
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace essd::sim {
+namespace {
+
+[[noreturn]] void fail(std::string_view origin, int line, const std::string& why) {
+  throw ScenarioError(std::string(origin) + ":" + std::to_string(line) + ": " + why);
+}
+
+int line_of(const toml::node& n) {
+  return static_cast<int>(n.source().begin.line);
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view toml_text, std::string_view origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    fail(origin, static_cast<int>(e.source().begin.line), std::string(e.description()));
+  }
+  Scenario sc;
+  for (const auto& [key, node] : root) {
+    const std::string_view k = key.str();
+    if (k == "name" || k == "description") {
+      const auto* s = node.as_string();
+      if (!s) fail(origin, line_of(node), std::string(k) + " must be a string");
+      (k == "name" ? sc.name : sc.description) = s->get();
+    } else if (k != "step") {
+      fail(origin, line_of(node), "unknown key '" + std::string(k) + "'");
+    }
+  }
+  if (const auto* steps_node = root.get("step")) {
+    const auto* steps = steps_node->as_array();
+    if (!steps) fail(origin, line_of(*steps_node), "step must be an array of tables ([[step]])");
+    for (const auto& el : *steps) {
+      const auto* t = el.as_table();
+      if (!t) fail(origin, line_of(el), "step must be a table");
+      ScenarioStep st;
+      st.line = line_of(el);
+      bool have_at = false, have_do = false;
+      for (const auto& [key, node] : *t) {
+        const std::string_view k = key.str();
+        if (k == "at") {
+          const auto at = node.value<double>();
+          if (!at || *at < 0) fail(origin, line_of(node), "at must be a number of seconds >= 0");
+          st.at_s = *at;
+          have_at = true;
+        } else if (k == "do") {
+          const auto* s = node.as_string();
+          if (!s) fail(origin, line_of(node), "do must be a string");
+          st.text = s->get();
+          auto parsed = parse_command(st.text);
+          if (!parsed.command) fail(origin, line_of(node), parsed.error);
+          if (parsed.command->verb == Verb::status)
+            fail(origin, line_of(node), "status is a control-channel query, not a step");
+          st.command = *parsed.command;
+          st.line = line_of(node);
+          have_do = true;
+        } else {
+          fail(origin, line_of(node), "unknown key '" + std::string(k) + "' in step");
+        }
+      }
+      if (!have_at || !have_do) fail(origin, st.line, "a step needs both 'at' and 'do'");
+      sc.steps.push_back(std::move(st));
+    }
+  }
+  std::stable_sort(sc.steps.begin(), sc.steps.end(),
+                   [](const ScenarioStep& a, const ScenarioStep& b) { return a.at_s < b.at_s; });
+  return sc;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(path + ": cannot open scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace essd::sim

@@ -1,0 +1,176 @@
+// GPIO logic without hardware: line specs, debouncing, sim pins, and the
+// panel pin factory through a fake opener.
+#include <gtest/gtest.h>
+
+#include "fakes/fake_pins.hpp"
+#include "hal/gpio/debouncer.hpp"
+#include "hal/gpio/line_spec.hpp"
+#include "hal/gpio/panel_pins.hpp"
+#include "hal/gpio/sim_pins.hpp"
+
+namespace essd::hal {
+namespace {
+
+TEST(LineSpec, Forms) {
+  std::string err;
+  EXPECT_EQ(parse_line_spec("gpiochip1:17", err), (LineSpec{"gpiochip1", 17u, "", false}));
+  EXPECT_EQ(parse_line_spec("17", err), (LineSpec{"gpiochip0", 17u, "", false}));
+  EXPECT_EQ(parse_line_spec("!CHG_PATH", err), (LineSpec{"", std::nullopt, "CHG_PATH", true}));
+  EXPECT_EQ(parse_line_spec("!/dev/gpiochip2:0", err), (LineSpec{"/dev/gpiochip2", 0u, "", true}));
+  EXPECT_EQ(to_string(*parse_line_spec("!gpiochip0:3", err)), "!gpiochip0:3");
+}
+
+TEST(LineSpec, Errors) {
+  for (const char* bad : {"", "!", "gpiochip0:", ":3", "gpiochip0:x", "gpiochip0:-1",
+                          "gpiochip0:999999", "1234567"}) {
+    std::string err;
+    EXPECT_EQ(parse_line_spec(bad, err), std::nullopt) << bad;
+    EXPECT_FALSE(err.empty()) << bad;
+  }
+}
+
+TEST(Debouncer, AcceptsAfterWindowWithEdgeTime) {
+  Debouncer d(30, false);
+  EXPECT_EQ(d.on_raw(true, 100), 130);
+  EXPECT_EQ(d.poll(129), std::nullopt);
+  auto c = d.poll(130);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->level);
+  EXPECT_EQ(c->when, 100);
+  EXPECT_TRUE(d.stable());
+  EXPECT_EQ(d.deadline(), std::nullopt);
+}
+
+TEST(Debouncer, BouncesRestartTheWindow) {
+  Debouncer d(30, false);
+  d.on_raw(true, 0);
+  d.on_raw(false, 5);  // back to the stable level: nothing pending
+  EXPECT_EQ(d.deadline(), std::nullopt);
+  EXPECT_EQ(d.poll(100), std::nullopt);
+  d.on_raw(true, 200);
+  d.on_raw(false, 210);
+  EXPECT_EQ(d.on_raw(true, 220), 250);
+  EXPECT_EQ(d.poll(249), std::nullopt);
+  EXPECT_EQ(d.poll(250)->when, 220);
+  // A 29 ms pulse is lost, a 30 ms one is not.
+  d.on_raw(false, 300);
+  d.on_raw(true, 329);
+  EXPECT_EQ(d.poll(400), std::nullopt);
+  d.on_raw(false, 500);
+  EXPECT_EQ(d.poll(530)->level, false);
+}
+
+TEST(Debouncer, ZeroWindowIsImmediate) {
+  Debouncer d(0, true);
+  EXPECT_EQ(d.on_raw(false, 7), 7);
+  EXPECT_EQ(d.poll(7)->level, false);
+}
+
+TEST(SimPins, OutputStartsSafeAndLogsChanges) {
+  std::vector<std::pair<std::string, bool>> log;
+  SimOutputPin p("charge_path", [&](const std::string& n, bool a) { log.emplace_back(n, a); });
+  EXPECT_FALSE(p.get());
+  p.set(false);
+  p.set(true);
+  p.set(true);
+  p.set(false);
+  EXPECT_EQ(log, (std::vector<std::pair<std::string, bool>>{{"charge_path", true},
+                                                            {"charge_path", false}}));
+  EXPECT_EQ(p.changes(), 2);
+  EXPECT_EQ(p.describe(), "sim output charge_path");
+}
+
+TEST(SimPins, InputReportsChangesWhileStarted) {
+  SimInputPin in("disp_button");
+  std::vector<std::pair<bool, MonoMs>> seen;
+  in.set(true, 5);  // not started: level only
+  EXPECT_TRUE(in.get());
+  in.start([&](bool a, MonoMs t) { seen.emplace_back(a, t); });
+  in.set(true, 6);
+  in.set(false, 10);
+  in.stop();
+  in.set(true, 20);
+  EXPECT_EQ(seen, (std::vector<std::pair<bool, MonoMs>>{{false, 10}}));
+}
+
+TEST(PanelPinsFactory, UnconfiguredBecomeSimOrNull) {
+  fakes::FakePinOpener opener;
+  std::vector<std::string> errors;
+  PanelConfig cfg;
+  auto p = make_panel_pins(opener, cfg, errors);
+  EXPECT_TRUE(errors.empty());
+  for (auto* o : {&p.charge_path, &p.discharge_path, &p.power_hold, &p.led_red, &p.led_green,
+                  &p.chg_lamp, &p.dis_lamp}) {
+    ASSERT_TRUE(*o);
+    EXPECT_EQ((*o)->describe().rfind("sim output ", 0), 0u);
+    EXPECT_FALSE((*o)->get());
+  }
+  EXPECT_EQ(p.charge_path->describe(), "sim output charge_path");
+  for (auto* i : {&p.disp_button, &p.sw_on, &p.hw_chg, &p.hw_dis, &p.hw_ov}) EXPECT_FALSE(*i);
+  EXPECT_TRUE(opener.opened_outputs.empty());
+}
+
+TEST(PanelPinsFactory, ConfiguredLinesAreOpenedWithTheirSpec) {
+  fakes::FakePinOpener opener;
+  std::vector<std::string> errors;
+  PanelConfig cfg;
+  cfg.charge_path = "gpiochip0:5";
+  cfg.discharge_path = "!DIS_PATH";
+  cfg.disp_button = "!gpiochip1:2";
+  cfg.hw_ov = "9";
+  cfg.debounce_ms = 45;
+  auto p = make_panel_pins(opener, cfg, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(p.charge_path->describe(), "fake output gpiochip0:5");
+  EXPECT_EQ(p.discharge_path->describe(), "fake output !DIS_PATH");
+  ASSERT_TRUE(p.disp_button);
+  EXPECT_EQ(p.disp_button->describe(), "fake input !gpiochip1:2");
+  EXPECT_EQ(static_cast<fakes::FakeInputPin&>(*p.disp_button).debounce_ms(), 45);
+  EXPECT_EQ(p.hw_ov->describe(), "fake input gpiochip0:9");
+  EXPECT_FALSE(p.sw_on);
+  ASSERT_EQ(opener.opened_outputs.size(), 2u);
+  EXPECT_EQ(opener.opened_outputs[0], (LineSpec{"gpiochip0", 5u, "", false}));
+}
+
+TEST(PanelPinsFactory, FailuresAreReportedPerLine) {
+  fakes::FakePinOpener opener;
+  opener.broken = {"gpiochip0:5", "gpiochip0:7"};
+  std::vector<std::string> errors;
+  PanelConfig cfg;
+  cfg.charge_path = "gpiochip0:5";
+  cfg.sw_on = "gpiochip0:7";
+  cfg.hw_chg = "chip:";  // malformed
+  auto p = make_panel_pins(opener, cfg, errors);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0], "panel.charge_path: GPIO line gpiochip0:5 not found");
+  EXPECT_EQ(errors[1].rfind("panel.sw_on: ", 0), 0u);
+  EXPECT_EQ(errors[2].rfind("panel.hw_chg: GPIO line \"chip:\"", 0), 0u);
+  ASSERT_TRUE(p.charge_path);  // never a null output; the caller sees the error
+  EXPECT_EQ(p.charge_path->describe(), "sim output charge_path");
+  EXPECT_FALSE(p.sw_on);
+  EXPECT_FALSE(p.hw_chg);
+}
+
+TEST(PanelPinsFactory, ShowIndicators) {
+  fakes::FakePinOpener opener;
+  std::vector<std::string> errors;
+  PanelConfig cfg;
+  cfg.led_red = "gpiochip0:1";
+  auto p = make_panel_pins(opener, cfg, errors);
+  PanelView v;
+  v.led_red_on = true;
+  v.led_green_on = false;
+  v.dis_lamp = true;
+  show_indicators(v, p);
+  EXPECT_TRUE(p.led_red->get());
+  EXPECT_FALSE(p.led_green->get());
+  EXPECT_FALSE(p.chg_lamp->get());
+  EXPECT_TRUE(p.dis_lamp->get());
+  v.led_red_on = false;
+  show_indicators(v, p);
+  EXPECT_FALSE(p.led_red->get());
+  EXPECT_FALSE(p.charge_path->get());  // paths are not the panel's business
+}
+
+}  // namespace
+}  // namespace essd::hal
