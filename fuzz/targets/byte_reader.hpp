@@ -4,6 +4,7 @@
 // short inputs still reach every branch with default values. (libFuzzer's
 // own FuzzedDataProvider.h is not on gcc's include path; the regression test
 // must build the same entry functions with gcc.)
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -37,12 +38,18 @@ class ByteReader {
     const std::uint8_t kind = u8();
     const double frac = u16() / 65535.0;
     switch (kind % 16) {
-      case 0: return std::numeric_limits<double>::quiet_NaN();
-      case 1: return std::numeric_limits<double>::infinity();
-      case 2: return -std::numeric_limits<double>::infinity();
-      case 3: return 1e12 * (frac - 0.5);
-      case 4: return -0.0;
-      default: return lo + (hi - lo) * frac;
+      case 0:
+        return std::numeric_limits<double>::quiet_NaN();
+      case 1:
+        return std::numeric_limits<double>::infinity();
+      case 2:
+        return -std::numeric_limits<double>::infinity();
+      case 3:
+        return 1e12 * (frac - 0.5);
+      case 4:
+        return -0.0;
+      default:
+        return lo + (hi - lo) * frac;
     }
   }
 

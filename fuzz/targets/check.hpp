@@ -15,7 +15,7 @@ namespace essd::fuzz {
 
 }  // namespace essd::fuzz
 
-#define ESSD_FUZZ_CHECK(target, cond) \
-  do {                                \
+#define ESSD_FUZZ_CHECK(target, cond)               \
+  do {                                              \
     if (!(cond)) ::essd::fuzz::fail(target, #cond); \
   } while (false)

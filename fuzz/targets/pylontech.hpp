@@ -29,8 +29,8 @@ inline void run_pylontech(const std::uint8_t* data, std::size_t size) {
 
   const auto enc = host::encode_pylontech_checked(snap, opts);
   static const std::map<std::uint32_t, int> kLen{
-      {host::kPylonLimitsId, 8}, {host::kPylonSocId, 4},    {host::kPylonMeasId, 6},
-      {host::kPylonAlarmId, 8},  {host::kPylonRequestId, 2}, {host::kPylonNameId, 8},
+      {host::kPylonLimitsId, 8},    {host::kPylonSocId, 4},     {host::kPylonMeasId, 6},
+      {host::kPylonAlarmId, 8},     {host::kPylonRequestId, 2}, {host::kPylonNameId, 8},
       {host::kVictronModulesId, 8}, {host::kVictronCellsId, 8}, {host::kVictronCapacityId, 2}};
   std::map<std::uint32_t, CanFrame> seen;
   for (const auto& f : enc.frames) {

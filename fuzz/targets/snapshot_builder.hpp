@@ -108,8 +108,10 @@ inline SystemSnapshot make_snapshot(ByteReader& in) {
   // Modules: a bit mask of present addresses, then each one's contents.
   const std::uint16_t mask = in.u16();
   for (int a = 0; a < bus::kMaxModules; ++a) {
-    if (mask & (1u << a)) s.modules[a] = make_module(in, static_cast<std::uint8_t>(a));
-    else s.modules[a].address = static_cast<std::uint8_t>(a);
+    if (mask & (1u << a))
+      s.modules[a] = make_module(in, static_cast<std::uint8_t>(a));
+    else
+      s.modules[a].address = static_cast<std::uint8_t>(a);
   }
   s.modules_connected = in.pick(17);
   s.modules_lost = in.pick(17);

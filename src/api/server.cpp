@@ -18,10 +18,10 @@ Server::Server(asio::io_context& io, Backend& backend, ServerOptions options)
       status_timer_(io),
       accept_retry_(io) {
   hello_ = Dispatcher::to_line(Json{{"hello",
-                                               {{"service", "essd"},
-                                                {"api", kApiVersion},
-                                                {"version", std::string(kVersion)},
-                                                {"model", backend_.model_name()}}}});
+                                     {{"service", "essd"},
+                                      {"api", kApiVersion},
+                                      {"version", std::string(kVersion)},
+                                      {"model", backend_.model_name()}}}});
 }
 
 Server::~Server() {
@@ -175,8 +175,8 @@ void Server::push_status_now() {
   last_status_push_ = std::chrono::steady_clock::now();
   auto list = watchers();
   if (list.empty()) return;
-  std::string line = Dispatcher::to_line(Json{
-      {"status", status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s())}});
+  std::string line = Dispatcher::to_line(
+      Json{{"status", status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s())}});
   for (auto& s : list) s->push(line);
   counters_.status_pushes += list.size();
 }

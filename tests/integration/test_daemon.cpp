@@ -50,6 +50,14 @@ TEST(Daemon, StatusMatchesSimulatorTruth) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
+  // Paths may close before the last module's first frame (no count is
+  // configured): wait for all three.
+  if (rig.status()["modules_connected"] != 3) {
+    ASSERT_TRUE(rig.wait_message(
+        w,
+        [](const json& m) { return m.contains("status") && m["status"]["modules_connected"] == 3; },
+        Ms(5000)));
+  }
   auto truth = parse_sim_status(sim_control(rig.sim_socket(), "status"));
   auto s = rig.status();
   ASSERT_EQ(truth.size(), 3u);

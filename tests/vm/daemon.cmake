@@ -6,6 +6,6 @@ if(TARGET essd AND TARGET ess-sim AND TARGET essctl)
   foreach(t bus_socketcan host_can gpio lcd)
     add_test(NAME vm_daemon_${t}
              COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/proof/test_${t}.sh $<TARGET_FILE_DIR:essd>)
-    set_tests_properties(vm_daemon_${t} PROPERTIES LABELS vm SKIP_RETURN_CODE 77 TIMEOUT 120)
+    set_tests_properties(vm_daemon_${t} PROPERTIES LABELS vm SKIP_RETURN_CODE 77 TIMEOUT 600)
   endforeach()
 endif()

@@ -14,6 +14,7 @@ T=$(mktemp -d /tmp/essd-vm.XXXXXX)
 SOCK=$T/essd.sock
 PIDS=()
 CLEANUPS=()
+SCALE=${VM_WAIT_SCALE:-1}
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() {
@@ -24,20 +25,34 @@ fail() {
 ok() { echo "ok: $*"; }
 
 cleanup() {
-  local p
+  local rc=$? p
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do  # a process that ignores SIGTERM must not hang the suite
+    local n=0
+    while kill -0 "$p" 2>/dev/null && [ $n -lt $((200 * SCALE)) ]; do sleep 0.1; n=$((n + 1)); done
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   for c in "${CLEANUPS[@]}"; do eval "$c" || true; done
+  # Sanitizer builds (build-asan): a report from essd or ess-sim fails the test.
+  if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.log >/dev/null 2>&1; then
+    grep -hE -A20 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.log >&2
+    echo "FAIL: sanitizer report (above)" >&2
+    rc=1
+  fi
   rm -rf "$T"
+  exit $rc
 }
 trap cleanup EXIT
 
 [ -e /sys/class/net/vcan0 ] || skip "no vcan0 (run inside run-in-vm.sh)"
 [ -x "$ESSD" ] && [ -x "$SIM" ] && [ -x "$ESSCTL" ] || fail "binaries missing in $BIN"
 
-# wait_for SECONDS DESCRIPTION COMMAND...: poll COMMAND every 50 ms.
+# wait_for SECONDS DESCRIPTION COMMAND...: poll COMMAND every 50 ms. Deadlines
+# are multiplied by VM_WAIT_SCALE (default 1; 4 for sanitizer builds, whose
+# big binaries start slowly under TCG).
 wait_for() {
-  local secs=$1 what=$2
+  local secs=$(($1 * SCALE)) what=$2
   shift 2
   local deadline=$((SECONDS + secs))
   until "$@" >/dev/null 2>&1; do

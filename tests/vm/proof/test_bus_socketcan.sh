@@ -33,12 +33,17 @@ awk '
     prev = a; pt = t
   }
   END {
-    # The period is 100 ms: the median gap, and 90 % of gaps within 100 +- 25 ms
-    # (a TCG VM on a loaded host jitters; an unpaced or 50/200 ms sender fails).
-    within = 0
-    for (i = 1; i < NR; i++) if (gaps[i] >= 75 && gaps[i] <= 125) within++
-    printf "CTRL: %d frames, %d of %d gaps within 100+-25 ms\n", NR, within, NR - 1
-    if (within < 0.9 * (NR - 1)) bad++
+    # The period is 100 ms: the median gap within 100 +- 10 ms, and 80 % of
+    # the gaps within 100 +- 30 ms (a TCG VM on a loaded host jitters; a
+    # 50 ms, 200 ms or unpaced sender fails either way).
+    n = NR - 1; within = 0
+    for (i = 1; i <= n; i++) {
+      if (gaps[i] >= 70 && gaps[i] <= 130) within++
+      for (j = i; j > 1 && gaps[j - 1] > gaps[j]; j--) { g = gaps[j]; gaps[j] = gaps[j - 1]; gaps[j - 1] = g }
+    }
+    median = gaps[int((n + 1) / 2)]
+    printf "CTRL: %d frames, median gap %.1f ms, %d of %d gaps within 100+-30 ms\n", NR, median, within, n
+    if (median < 90 || median > 110 || within < 0.8 * n) bad++
     exit bad > 0
   }
 ' "$T/ctrl.txt" || fail "CTRL frames wrong (see above)"
@@ -58,6 +63,6 @@ echo "next CTRL: $first"
 [ "$(echo "$first" | sed 's/.*080#..\(..\).*/\1/')" = "02" ] || fail "first CTRL after CHG=0 does not open the charge path only"
 lag=$(awk -v a="$inj" -v b="$first" 'BEGIN { split(a, x, /[()]/); split(b, y, /[()]/); printf "%d", (y[2] - x[2]) * 1000 }')
 echo "CHG=0 -> CTRL with charge open: ${lag} ms"
-[ "$lag" -lt 50 ] || fail "CTRL came ${lag} ms after the STATUS: not sent at once"
+[ "$lag" -lt $((50 * SCALE)) ] || fail "CTRL came ${lag} ms after the STATUS: not sent at once"
 wait_for 5 "path_open event naming module 0's CHG line" json_has events 'module_chg_line:0'
 ok "cansend STATUS CHG=0 opened the charge path at once (${lag} ms), event logged"

@@ -31,11 +31,9 @@ decode() { awk -f "$(dirname "$0")/hd44780_decode.awk" "$tr/trace"; }
 same() {
   decode >"$T/lcd.txt"
   ctl display >"$T/display.json"
-  local r line
-  for r in 0 1 2 3; do
-    line=$(grep "^row$r " "$T/lcd.txt" | cut -c6-)
-    grep -qF "\"$line\"" "$T/display.json" || return 1
-  done
+  local want
+  want="\"lines\":[\"$(sed -n 's/^row0 //p' "$T/lcd.txt")\",\"$(sed -n 's/^row1 //p' "$T/lcd.txt")\",\"$(sed -n 's/^row2 //p' "$T/lcd.txt")\",\"$(sed -n 's/^row3 //p' "$T/lcd.txt")\"]"
+  grep -qF -- "$want" "$T/display.json"
 }
 wait_for 10 "LCD rows equal the API's display lines" same
 cat "$T/lcd.txt"

@@ -1,0 +1,465 @@
+// bench-libs: essd_codec
+// End-to-end figures of a real essd process through its real module bus
+// (not a Google Benchmark: it has its own main). It plays module 0 on vcan
+// (--can IFACE, in the VM) or as an SLCAN adapter on a pty (--pty, on the
+// host), and measures:
+//   latency   a STATUS with CHG=0 in -> the CTRL with the charge path open out
+//             (and CHG=1 -> closed), p50/p99 over --trials
+//   startup   fork/exec of essd -> its first CTRL frame, --startups times
+//   load      --rate frames/s for --load-s s, half of them invalid: essd's
+//             CPU, rx queue overflows (SocketCAN), loop lag p99; the floor
+//             reads the same traffic raw to /dev/null: candump on the same
+//             vcan, or cat on a second pty that gets every frame too
+// Output: one "key value" line per figure (scripts/bench parses them).
+//   gpio      (--gpio-chip CHIP --gpio-value FILE) the same trials, timed
+//             to the charge path GPIO line (CHIP:0) reading low in gpio-sim
+//   bench_e2e --essd BIN --essctl BIN (--can IFACE | --pty) [--trials N]
+//             [--startups N] [--load-s S] [--rate R] [--gpio-chip C --gpio-value F]
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bench/e2e_link.hpp"
+#include "essd/module_bus.hpp"
+
+namespace {
+
+using namespace essd;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double us_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+struct Options {
+  std::string essd, essctl, can_iface;
+  std::string gpio_chip, gpio_value;  // charge path on CHIP:0; its gpio-sim sysfs value file
+  bool pty = false;
+  int trials = 1000, startups = 5;
+  int load_s = 0, rate = 8000;
+};
+
+/// Module 0 as the protocol wants it: STATUS + ALARMS every 100 ms, INFO
+/// every second, alive +1 per STATUS.
+class Module {
+ public:
+  explicit Module(bench::Link& link) : link_(link) {
+    status_.voltage_10mv = 5320;
+    status_.rsoc = 60;
+    status_.chg = status_.dis = status_.ov = true;
+    alarms_.temp_avg_decic = 225;
+    alarms_.temp_min_c = 20;
+    alarms_.temp_max_c = 25;
+    info_.firmware = 0x0102;
+    info_.nominal_dah = info_.full_dah = 240;
+    info_.serial_byte = 0x11;
+  }
+  void set_chg(bool chg) {
+    status_.chg = chg;
+    send_status();
+  }
+  /// Periodic frames that are due; returns the time of the next one.
+  Clock::time_point service() {
+    const auto now = Clock::now();
+    if (now >= next_) {
+      send_status();
+      link_.send(bus::encode(alarms_));
+      if (period_++ % 10 == 0) link_.send(bus::encode(info_));
+      next_ = now + std::chrono::milliseconds(100);
+    }
+    return next_;
+  }
+
+ private:
+  void send_status() {
+    status_.alive = static_cast<std::uint8_t>((status_.alive + 1) & 0x0F);
+    link_.send(bus::encode(status_));
+  }
+  bench::Link& link_;
+  bus::Status status_;
+  bus::Alarms alarms_;
+  bus::Info info_;
+  Clock::time_point next_ = Clock::now();
+  unsigned period_ = 0;
+};
+
+/// Waits for a CTRL frame satisfying `pred`, serving the module meanwhile.
+std::optional<bus::Ctrl> wait_ctrl(bench::Link& link, Module* module,
+                                   const std::function<bool(const bus::Ctrl&)>& pred,
+                                   std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    auto until = deadline;
+    if (module) until = std::min(until, module->service());
+    for (const auto& f : link.receive(until)) {
+      if (f.id != bus::kCtrlId) continue;
+      const auto r = bus::decode(f);
+      if (!r.ok()) continue;
+      const auto& c = std::get<bus::Ctrl>(*r.message);
+      if (pred(c)) return c;
+    }
+  }
+  return std::nullopt;
+}
+
+class Essd {
+ public:
+  Essd(const Options& o, const std::string& config) {
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execl(o.essd.c_str(), o.essd.c_str(), "--config", config.c_str(), nullptr);
+      ::_exit(127);
+    }
+  }
+  ~Essd() {
+    ::kill(pid_, SIGTERM);
+    int st = 0;
+    ::waitpid(pid_, &st, 0);
+  }
+  Essd(const Essd&) = delete;
+  Essd& operator=(const Essd&) = delete;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_;
+};
+
+/// utime + stime of a process, in seconds.
+double cpu_s(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const auto p = s.rfind(')');
+  if (p == std::string::npos) return -1;
+  std::vector<std::string> fields;
+  std::size_t i = p + 2;
+  while (i < s.size()) {
+    const auto j = s.find(' ', i);
+    fields.push_back(s.substr(i, j - i));
+    if (j == std::string::npos) break;
+    i = j + 1;
+  }
+  // fields[0] is the state (field 3); utime/stime are fields 14/15.
+  return (std::stod(fields.at(11)) + std::stod(fields.at(12))) /
+         static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+std::string run_capture(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+  }
+  return out;
+}
+
+/// The integer after "\"key\":" in a JSON text (first occurrence), or -1.
+long long json_int(const std::string& json, const std::string& key) {
+  const auto p = json.find("\"" + key + "\":");
+  if (p == std::string::npos) return -1;
+  return std::atoll(json.c_str() + p + key.size() + 3);
+}
+
+std::string write_config(const fs::path& dir, const Options& o, const std::string& device) {
+  const fs::path cfg = dir / "essd.toml";
+  std::ofstream f(cfg);
+  f << "[system]\nstate_file = \"" << (dir / "latches.state").string() << "\"\n";
+  if (o.pty) {
+    f << "[bus]\ntransport = \"slcan\"\ndevice = \"" << device << "\"\n";
+  } else {
+    f << "[bus]\ntransport = \"socketcan\"\ninterface = \"" << o.can_iface
+      << "\"\nbitrate = 0\nrestart_ms = 0\n";
+  }
+  f << "[api]\nsocket = \"" << (dir / "essd.sock").string() << "\"\n";
+  f << "[panel]\nlcd = \"none\"\n";
+  if (!o.gpio_chip.empty()) f << "charge_path = \"" << o.gpio_chip << ":0\"\n";
+  f << "[history]\npath = \"" << (dir / "events.db").string() << "\"\n";
+  return cfg.string();
+}
+
+void measure_startup(const Options& o, bench::Link& link, const std::string& cfg) {
+  std::vector<double> ms;
+  for (int i = 0; i < o.startups; ++i) {
+    link.reset();
+    const auto t0 = Clock::now();
+    Essd essd(o, cfg);
+    if (!wait_ctrl(
+            link, nullptr, [](const bus::Ctrl&) { return true; }, std::chrono::seconds(10))) {
+      std::printf("startup_failed 1\n");
+      return;
+    }
+    ms.push_back(us_since(t0) / 1000.0);
+  }
+  std::printf("startup_ms_p50 %.1f\nstartup_ms_max %.1f\nstartup_runs %zu\n", percentile(ms, 50),
+              percentile(ms, 100), ms.size());
+}
+
+/// The gpio-sim value of the charge path line, -1 if unreadable.
+int gpio_value(int fd) {
+  char c = 0;
+  return ::pread(fd, &c, 1, 0) == 1 ? c - '0' : -1;
+}
+
+/// CHG=0 in -> both the CTRL with the charge path open and the charge path
+/// GPIO line low (busy-polling the simulator's value file), per trial.
+void measure_gpio_latency(const Options& o, bench::Link& link, Module& module) {
+  const int fd = ::open(o.gpio_value.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::printf("gpio_unreadable 1\n");
+    return;
+  }
+  std::vector<double> ctrl_us, gpio_us;
+  for (int i = 0; i < o.trials; ++i) {
+    for (const bool chg : {false, true}) {
+      const auto t0 = Clock::now();
+      module.set_chg(chg);
+      double ctrl = -1, gpio = -1;
+      const auto deadline = t0 + std::chrono::seconds(2);
+      while ((ctrl < 0 || gpio < 0) && Clock::now() < deadline) {
+        if (ctrl < 0) {
+          for (const auto& f : link.receive(Clock::now())) {
+            const auto r = bus::decode(f);
+            if (ctrl < 0 && r.ok() && std::holds_alternative<bus::Ctrl>(*r.message) &&
+                std::get<bus::Ctrl>(*r.message).charge_closed == chg) {
+              ctrl = us_since(t0);
+            }
+          }
+        }
+        if (gpio < 0 && gpio_value(fd) == (chg ? 1 : 0)) gpio = us_since(t0);
+        module.service();
+      }
+      if (ctrl < 0 || gpio < 0) {
+        std::printf("gpio_latency_timeout %d\n", i);
+        ::close(fd);
+        return;
+      }
+      if (!chg) {
+        ctrl_us.push_back(ctrl);
+        gpio_us.push_back(gpio);
+      }
+    }
+  }
+  ::close(fd);
+  std::printf("gpio_trials %zu\n", gpio_us.size());
+  std::printf("gpio_open_us_p50 %.0f\ngpio_open_us_p99 %.0f\n", percentile(gpio_us, 50),
+              percentile(gpio_us, 99));
+  std::printf("gpio_run_ctrl_open_us_p50 %.0f\ngpio_run_ctrl_open_us_p99 %.0f\n",
+              percentile(ctrl_us, 50), percentile(ctrl_us, 99));
+}
+
+void measure_latency(const Options& o, bench::Link& link, Module& module) {
+  std::vector<double> open_us, close_us;
+  for (int i = 0; i < o.trials; ++i) {
+    auto t0 = Clock::now();
+    module.set_chg(false);
+    if (!wait_ctrl(
+            link, &module, [](const bus::Ctrl& c) { return !c.charge_closed; },
+            std::chrono::seconds(2))) {
+      std::printf("latency_timeout_open %d\n", i);
+      break;
+    }
+    open_us.push_back(us_since(t0));
+    t0 = Clock::now();
+    module.set_chg(true);
+    if (!wait_ctrl(
+            link, &module, [](const bus::Ctrl& c) { return c.charge_closed; },
+            std::chrono::seconds(2))) {
+      std::printf("latency_timeout_close %d\n", i);
+      break;
+    }
+    close_us.push_back(us_since(t0));
+  }
+  std::printf("latency_trials %zu\n", open_us.size());
+  std::printf("latency_open_us_p50 %.0f\nlatency_open_us_p99 %.0f\nlatency_open_us_max %.0f\n",
+              percentile(open_us, 50), percentile(open_us, 99), percentile(open_us, 100));
+  std::printf("latency_close_us_p50 %.0f\nlatency_close_us_p99 %.0f\n", percentile(close_us, 50),
+              percentile(close_us, 99));
+}
+
+/// `rate` frames/s for `secs`, half invalid, while module 0 stays connected.
+/// Returns the frames sent.
+long long blast(bench::Link& link, bench::Link* floor, Module& module, int rate, int secs) {
+  std::vector<CanFrame> mix;
+  for (int a = 1; a < 16; ++a) {
+    bus::Status s;
+    s.address = static_cast<std::uint8_t>(a);
+    s.voltage_10mv = 5300;
+    s.rsoc = 60;
+    CanFrame valid = bus::encode(s);
+    CanFrame short_len = valid;
+    short_len.len = 7;
+    CanFrame bad_version = valid;
+    bad_version.data[7] = 0x20;
+    CanFrame bad_rsoc = valid;
+    bad_rsoc.data[4] = 150;
+    bus::Alarms al;
+    al.address = static_cast<std::uint8_t>(a);
+    mix.insert(mix.end(), {valid, short_len, bus::encode(al), bad_version, bad_rsoc});
+  }
+  const auto per_ms = std::max(1, rate / 1000);
+  long long sent = 0;
+  std::size_t k = 0;
+  std::vector<std::uint8_t> alive(16, 0);
+  const auto end = Clock::now() + std::chrono::seconds(secs);
+  auto next = Clock::now();
+  while (Clock::now() < end) {
+    for (int i = 0; i < per_ms; ++i) {
+      CanFrame f = mix[k++ % mix.size()];
+      if (f.id >= 0x101 && f.id <= 0x10F && f.len == 8) {  // keep alive counters moving
+        auto& a = alive[f.id - 0x100];
+        a = static_cast<std::uint8_t>((a + 1) & 0x0F);
+        f.data[7] = static_cast<std::uint8_t>((f.data[7] & 0xF0) | a);
+      }
+      link.send(f);
+      if (floor) floor->send(f);
+      ++sent;
+    }
+    next += std::chrono::milliseconds(1);
+    (void)link.receive(std::min(next, module.service()));
+    while (Clock::now() < next) (void)link.receive(next);
+  }
+  return sent;
+}
+
+void measure_load(const Options& o, bench::Link& link, Module& module, pid_t essd,
+                  const fs::path& dir) {
+  const std::string counters_cmd =
+      o.essctl + " --socket " + (dir / "essd.sock").string() + " --json counters";
+  // Floor: a raw reader of the same traffic.
+  std::unique_ptr<bench::Link> floor_link;
+  if (o.pty) {
+    floor_link = bench::Link::open_pty();
+    floor_link->force_open();
+  }
+  const pid_t dump = ::fork();
+  if (dump == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    if (floor_link) {
+      ::execlp("cat", "cat", floor_link->device().c_str(), nullptr);
+    } else {
+      ::execlp("candump", "candump", o.can_iface.c_str(), nullptr);
+    }
+    ::_exit(127);
+  }
+  (void)wait_ctrl(
+      link, &module, [](const bus::Ctrl&) { return true; }, std::chrono::seconds(1));
+  const std::string before = run_capture(counters_cmd);
+  const double cpu0 = cpu_s(essd), dump0 = cpu_s(dump);
+  const auto t0 = Clock::now();
+  const long long sent = blast(link, floor_link.get(), module, o.rate, o.load_s);
+  const double wall = us_since(t0) / 1e6;
+  const double cpu1 = cpu_s(essd), dump1 = cpu_s(dump);
+  const std::string after = run_capture(counters_cmd);
+  ::kill(dump, SIGTERM);
+  ::waitpid(dump, nullptr, 0);
+  std::printf("load_frames %lld\nload_rate_fps %.0f\n", sent, static_cast<double>(sent) / wall);
+  std::printf("load_essd_cpu_pct %.2f\nload_floor_cpu_pct %.2f\n", 100 * (cpu1 - cpu0) / wall,
+              100 * (dump1 - dump0) / wall);
+  std::printf("load_frames_in %lld\n",
+              json_int(after, "frames_in") - json_int(before, "frames_in"));
+  std::printf("load_frames_invalid %lld\n",
+              json_int(after, "frames_invalid") - json_int(before, "frames_invalid"));
+  std::printf("load_rxq_overflow %lld\n", json_int(after, "rxq_overflow"));
+  std::printf("load_loop_lag_p99_ms %lld\nload_loop_lag_max_ms %lld\n",
+              json_int(after, "lag_p99_ms"), json_int(after, "lag_max_ms"));
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--essd")
+      o.essd = next();
+    else if (a == "--essctl")
+      o.essctl = next();
+    else if (a == "--can")
+      o.can_iface = next();
+    else if (a == "--pty")
+      o.pty = true;
+    else if (a == "--gpio-chip")
+      o.gpio_chip = next();
+    else if (a == "--gpio-value")
+      o.gpio_value = next();
+    else if (a == "--trials")
+      o.trials = std::stoi(next());
+    else if (a == "--startups")
+      o.startups = std::stoi(next());
+    else if (a == "--load-s")
+      o.load_s = std::stoi(next());
+    else if (a == "--rate")
+      o.rate = std::stoi(next());
+    else
+      throw std::invalid_argument("unknown option " + a);
+  }
+  if (o.essd.empty() || (o.can_iface.empty() == !o.pty)) {
+    throw std::invalid_argument("usage: bench_e2e --essd BIN [--essctl BIN] (--can IFACE | --pty)");
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const Options o = parse(argc, argv);
+  ::signal(SIGPIPE, SIG_IGN);
+  const fs::path dir = fs::temp_directory_path() / ("bench_e2e." + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto link = o.pty ? bench::Link::open_pty() : bench::Link::open_can(o.can_iface);
+  const std::string cfg = write_config(dir, o, link->device());
+  std::printf("transport %s\n", o.pty ? "slcan-pty" : ("socketcan-" + o.can_iface).c_str());
+  if (o.startups > 0) measure_startup(o, *link, cfg);
+  {
+    link->reset();
+    Essd essd(o, cfg);
+    Module module(*link);
+    if (!wait_ctrl(
+            *link, &module,
+            [](const bus::Ctrl& c) { return c.charge_closed && c.discharge_closed; },
+            std::chrono::seconds(15))) {
+      std::printf("paths_never_closed 1\n");
+      return 1;
+    }
+    if (o.trials > 0) measure_latency(o, *link, module);
+    if (o.trials > 0 && !o.gpio_chip.empty()) measure_gpio_latency(o, *link, module);
+    if (o.load_s > 0) measure_load(o, *link, module, essd.pid(), dir);
+  }
+  fs::remove_all(dir);
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "bench_e2e: %s\n", e.what());
+  return 2;
+}
