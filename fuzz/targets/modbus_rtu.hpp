@@ -4,7 +4,8 @@
 // frame handed to ModbusSlave::handle over a register image built from a
 // fuzzed snapshot. Invariants: a response is only for our unit (never for a
 // broadcast), fits an RTU ADU, carries a valid CRC, echoes the function code
-// (or it with 0x80 and exception code 1-4); no write is taken unless writes
+// (or it with 0x80 and exception code 1-4; a request code >= 0x80 gets
+// exception 1); no write is taken unless writes
 // are allowed; the image never changes except by an allowed write.
 // Input: byte 0 options (bit 0 allow_writes, bits 1-2 unit 1/2/247/0x11),
 // byte 1 the snapshot recipe length, the recipe, then the line bytes; each
@@ -30,7 +31,11 @@ inline void check_response(const std::vector<std::uint8_t>& req,
   ESSD_FUZZ_CHECK(kName, rsp[0] == unit);
   const std::uint16_t crc = host::modbus_crc16(rsp.data(), rsp.size() - 2);
   ESSD_FUZZ_CHECK(kName, rsp[rsp.size() - 2] == (crc & 0xFF) && rsp.back() == (crc >> 8));
-  if (rsp[1] & 0x80) {
+  if (req[1] & 0x80) {
+    // 128-255 are not request function codes (they mark exceptions): the
+    // only answer is exception 01, whose code byte is then the request's.
+    ESSD_FUZZ_CHECK(kName, rsp.size() == 5 && rsp[1] == req[1] && rsp[2] == 1);
+  } else if (rsp[1] & 0x80) {
     ESSD_FUZZ_CHECK(kName, (rsp[1] & 0x7F) == req[1] && rsp.size() == 5);
     ESSD_FUZZ_CHECK(kName, rsp[2] >= 1 && rsp[2] <= 4);
   } else {

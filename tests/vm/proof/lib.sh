@@ -29,7 +29,11 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do  # a process that ignores SIGTERM must not hang the suite
     local n=0
-    while kill -0 "$p" 2>/dev/null && [ $n -lt $((200 * SCALE)) ]; do sleep 0.1; n=$((n + 1)); done
+    # (an exited child stays a zombie until wait: that is not running)
+    while grep -qv ') Z ' "/proc/$p/stat" 2>/dev/null && [ $n -lt $((200 * SCALE)) ]; do
+      sleep 0.1
+      n=$((n + 1))
+    done
     kill -KILL "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
   done
