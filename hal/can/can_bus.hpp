@@ -16,10 +16,14 @@ enum class LinkState { down, up, error_passive, bus_off };
 
 constexpr std::string_view to_string(LinkState s) {
   switch (s) {
-    case LinkState::down: return "down";
-    case LinkState::up: return "up";
-    case LinkState::error_passive: return "error_passive";
-    case LinkState::bus_off: return "bus_off";
+    case LinkState::down:
+      return "down";
+    case LinkState::up:
+      return "up";
+    case LinkState::error_passive:
+      return "error_passive";
+    case LinkState::bus_off:
+      return "bus_off";
   }
   return "?";
 }

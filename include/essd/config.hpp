@@ -40,9 +40,9 @@ struct PanelConfig {
   std::string lcd = "terminal";  // none | terminal | hd44780-i2c
   std::string i2c_bus = "/dev/i2c-1";
   int i2c_address = 0x27;
-  std::string led_red, led_green, chg_lamp, dis_lamp;         // outputs
-  std::string charge_path, discharge_path, power_hold;        // outputs
-  std::string disp_button, sw_on, hw_chg, hw_dis, hw_ov;      // inputs
+  std::string led_red, led_green, chg_lamp, dis_lamp;     // outputs
+  std::string charge_path, discharge_path, power_hold;    // outputs
+  std::string disp_button, sw_on, hw_chg, hw_dis, hw_ov;  // inputs
   int debounce_ms = 30;
 };
 
@@ -57,7 +57,7 @@ struct HostCanConfig {
   std::string interface = "can1";
   std::string device = "/dev/ttyACM1";
   int baud = 115200;
-  int period_ms = 1000;  // [200, 5000]
+  int period_ms = 1000;                     // [200, 5000]
   std::string manufacturer_name = "PYLON";  // up to 8 characters
   bool victron_frames = false;
   bool require_keepalive = false;
@@ -66,9 +66,9 @@ struct HostCanConfig {
 struct HostModbusConfig {
   bool enabled = false;
   std::string device = "/dev/ttyS1";
-  int baud = 19200;            // [9600, 115200]
+  int baud = 19200;             // [9600, 115200]
   std::string parity = "none";  // none | even | odd
-  int unit = 1;                // [1, 247]
+  int unit = 1;                 // [1, 247]
   bool allow_writes = false;
   std::string manufacturer = "Sony";
   std::string serial;

@@ -18,17 +18,23 @@ struct ModelSpec {
 
 constexpr std::string_view to_string(Model m) {
   switch (m) {
-    case Model::ij1001c: return "IJ1001C";
-    case Model::ij1002c: return "IJ1002C";
-    case Model::ij4001c: return "IJ4001C";
+    case Model::ij1001c:
+      return "IJ1001C";
+    case Model::ij1002c:
+      return "IJ1002C";
+    case Model::ij4001c:
+      return "IJ4001C";
   }
   return "?";
 }
 constexpr std::string_view to_string(Topology t) {
   switch (t) {
-    case Topology::parallel: return "parallel";
-    case Topology::series: return "series";
-    case Topology::series_parallel: return "series-parallel";
+    case Topology::parallel:
+      return "parallel";
+    case Topology::series:
+      return "series";
+    case Topology::series_parallel:
+      return "series-parallel";
   }
   return "?";
 }
@@ -53,8 +59,10 @@ constexpr bool topology_allowed(Model m, Topology t) {
 
 constexpr ModelSpec model_spec(Model m, Topology t) {
   switch (m) {
-    case Model::ij1001c: return {1, 16, 30.0, 60.0, 50.0};
-    case Model::ij1002c: return {1, 16, 30.0, 60.0, 100.0};
+    case Model::ij1001c:
+      return {1, 16, 30.0, 60.0, 50.0};
+    case Model::ij1002c:
+      return {1, 16, 30.0, 60.0, 100.0};
     case Model::ij4001c:
       if (t == Topology::series_parallel) return {4, 14, 60.0, 420.0, 50.0};
       return {2, 7, 60.0, 420.0, 50.0};
@@ -65,17 +73,23 @@ constexpr ModelSpec model_spec(Model m, Topology t) {
 /// Modules in series / in parallel for a module count under a topology.
 constexpr int modules_in_series(Topology t, int count) {
   switch (t) {
-    case Topology::parallel: return count > 0 ? 1 : 0;
-    case Topology::series: return count;
-    case Topology::series_parallel: return (count + 1) / 2;
+    case Topology::parallel:
+      return count > 0 ? 1 : 0;
+    case Topology::series:
+      return count;
+    case Topology::series_parallel:
+      return (count + 1) / 2;
   }
   return 0;
 }
 constexpr int modules_in_parallel(Topology t, int count) {
   switch (t) {
-    case Topology::parallel: return count;
-    case Topology::series: return count > 0 ? 1 : 0;
-    case Topology::series_parallel: return count >= 2 ? 2 : count;
+    case Topology::parallel:
+      return count;
+    case Topology::series:
+      return count > 0 ? 1 : 0;
+    case Topology::series_parallel:
+      return count >= 2 ? 2 : count;
   }
   return 0;
 }

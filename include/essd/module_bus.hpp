@@ -55,8 +55,8 @@ enum StateCode : std::uint8_t {
 
 struct Status {  // 0x100 + A
   std::uint8_t address = 0;
-  std::uint16_t voltage_10mv = 0;  // 10 mV per bit
-  std::int16_t current_100ma = 0;  // 100 mA per bit, + = charging
+  std::uint16_t voltage_10mv = 0;    // 10 mV per bit
+  std::int16_t current_100ma = 0;    // 100 mA per bit, + = charging
   std::uint8_t rsoc = kRsocUnknown;  // 0..100, 0xFF unknown
   std::uint8_t state = 0;            // 0..15
   std::uint8_t prev_state = 0;       // 0..15
@@ -102,7 +102,7 @@ struct Info {  // 0x140 + A
   bool operator==(const Info&) const = default;
 };
 
-struct Ctrl {  // 0x080, from the controller
+struct Ctrl {             // 0x080, from the controller
   std::uint8_t mode = 0;  // 0 normal, 1 maintenance, 2 shutdown request
   bool charge_closed = false;
   bool discharge_closed = false;
@@ -132,19 +132,26 @@ inline constexpr int kInvalidReasonCount = 5;  // bad_length .. reserved_bits
 
 constexpr std::string_view to_string(DecodeError e) {
   switch (e) {
-    case DecodeError::bad_length: return "bad_length";
-    case DecodeError::bad_version: return "bad_version";
-    case DecodeError::out_of_range: return "out_of_range";
-    case DecodeError::bad_mux: return "bad_mux";
-    case DecodeError::reserved_bits: return "reserved_bits";
-    case DecodeError::unknown_id: return "unknown_id";
-    case DecodeError::not_standard: return "not_standard";
+    case DecodeError::bad_length:
+      return "bad_length";
+    case DecodeError::bad_version:
+      return "bad_version";
+    case DecodeError::out_of_range:
+      return "out_of_range";
+    case DecodeError::bad_mux:
+      return "bad_mux";
+    case DecodeError::reserved_bits:
+      return "reserved_bits";
+    case DecodeError::unknown_id:
+      return "unknown_id";
+    case DecodeError::not_standard:
+      return "not_standard";
   }
   return "?";
 }
 
 struct DecodeResult {
-  std::optional<Message> message;  // set when valid
+  std::optional<Message> message;               // set when valid
   DecodeError error = DecodeError::unknown_id;  // meaningful when !message
   int address = -1;  // module address derived from the identifier, -1 if none
   bool ok() const { return message.has_value(); }
@@ -161,7 +168,7 @@ CanFrame encode(const Ctrl& m);
 CanFrame encode(const Message& m);
 
 /// Display texts from the manual (controller.md "Front panel").
-std::string_view state_text(std::uint8_t state);       // "" for 0, 8, F
+std::string_view state_text(std::uint8_t state);        // "" for 0, 8, F
 std::string_view alarm_text(std::uint16_t alarm_bits);  // text of the highest set bit, "" if none
 
 }  // namespace essd::bus

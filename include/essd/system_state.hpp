@@ -20,18 +20,25 @@ enum class SystemMode : std::uint8_t { normal, off, maintenance, shutdown };
 
 constexpr std::string_view to_string(Link l) {
   switch (l) {
-    case Link::absent: return "absent";
-    case Link::connected: return "connected";
-    case Link::lost: return "lost";
+    case Link::absent:
+      return "absent";
+    case Link::connected:
+      return "connected";
+    case Link::lost:
+      return "lost";
   }
   return "?";
 }
 constexpr std::string_view to_string(SystemMode m) {
   switch (m) {
-    case SystemMode::normal: return "normal";
-    case SystemMode::off: return "off";
-    case SystemMode::maintenance: return "maintenance";
-    case SystemMode::shutdown: return "shutdown";
+    case SystemMode::normal:
+      return "normal";
+    case SystemMode::off:
+      return "off";
+    case SystemMode::maintenance:
+      return "maintenance";
+    case SystemMode::shutdown:
+      return "shutdown";
   }
   return "?";
 }
@@ -39,16 +46,16 @@ constexpr std::string_view to_string(SystemMode m) {
 struct ModuleSnapshot {
   std::uint8_t address = 0;
   Link link = Link::absent;
-  bool seen = false;    // any valid frame ever arrived from this address
-  bool stale = true;    // values are not current (lost, or never connected)
-  std::int64_t age_ms = -1;  // since the last valid frame, -1 if none
+  bool seen = false;                  // any valid frame ever arrived from this address
+  bool stale = true;                  // values are not current (lost, or never connected)
+  std::int64_t age_ms = -1;           // since the last valid frame, -1 if none
   std::optional<bus::Status> status;  // last valid values
   std::optional<bus::Alarms> alarms;
   std::optional<bus::Info> info;
-  std::array<std::uint16_t, bus::kCellBlocks> cells_mv{};  // 0 = not yet known
-  std::vector<std::int8_t> cell_temps_c;                   // sensors reported so far
+  std::array<std::uint16_t, bus::kCellBlocks> cells_mv{};         // 0 = not yet known
+  std::vector<std::int8_t> cell_temps_c;                          // sensors reported so far
   std::array<std::uint64_t, bus::kInvalidReasonCount> invalid{};  // per DecodeError reason
-  std::uint64_t missed_frames = 0;  // alive-counter jumps
+  std::uint64_t missed_frames = 0;                                // alive-counter jumps
 };
 
 struct PathSnapshot {
@@ -80,7 +87,14 @@ struct HostLimits {
 };
 
 enum class TopologyError : std::uint8_t {
-  none, gap, duplicate, too_many, too_few, count, pair, voltage
+  none,
+  gap,
+  duplicate,
+  too_many,
+  too_few,
+  count,
+  pair,
+  voltage
 };
 
 struct SystemSnapshot {

@@ -10,8 +10,7 @@ namespace asio = boost::asio;
 using stream = asio::local::stream_protocol;
 
 Server::Server(asio::io_context& io, Backend& backend, ServerOptions options)
-    : io_(io),
-      backend_(backend),
+    : backend_(backend),
       options_(std::move(options)),
       dispatcher_(backend),
       acceptor_(io),

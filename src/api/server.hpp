@@ -73,7 +73,6 @@ class Server {
   void push_status_now();
   std::vector<std::shared_ptr<Session>> watchers() const;
 
-  boost::asio::io_context& io_;
   Backend& backend_;
   ServerOptions options_;
   Dispatcher dispatcher_;

@@ -9,7 +9,9 @@ namespace {
 std::uint16_t u16(const CanFrame& f, int i) {
   return static_cast<std::uint16_t>(f.data[i] | (f.data[i + 1] << 8));
 }
-std::int16_t i16(const CanFrame& f, int i) { return static_cast<std::int16_t>(u16(f, i)); }
+std::int16_t i16(const CanFrame& f, int i) {
+  return static_cast<std::int16_t>(u16(f, i));
+}
 void put16(CanFrame& f, int i, std::uint16_t v) {
   f.data[i] = static_cast<std::uint8_t>(v & 0xFF);
   f.data[i + 1] = static_cast<std::uint8_t>(v >> 8);
@@ -75,7 +77,8 @@ DecodeResult decode_cell_v(const CanFrame& f, std::uint8_t a) {
   for (int i = 0; i < 3; ++i) m.mv[i] = u16(f, 1 + 2 * i);
   // A module has 16 cell blocks: the last frame carries block 15 only.
   for (int i = 0; i < 3; ++i) {
-    if (m.index + i >= kCellBlocks && m.mv[i] != kNoCell) return invalid(DecodeError::out_of_range, a);
+    if (m.index + i >= kCellBlocks && m.mv[i] != kNoCell)
+      return invalid(DecodeError::out_of_range, a);
   }
   return valid(m, a);
 }
@@ -97,7 +100,8 @@ DecodeResult decode_info(const CanFrame& f, std::uint8_t a) {
   m.full_dah = u16(f, 4);
   m.cell_blocks = f.data[6];
   m.serial_byte = f.data[7];
-  if (m.cell_blocks == 0 || m.cell_blocks > kCellBlocks) return invalid(DecodeError::out_of_range, a);
+  if (m.cell_blocks == 0 || m.cell_blocks > kCellBlocks)
+    return invalid(DecodeError::out_of_range, a);
   return valid(m, a);
 }
 
@@ -126,12 +130,18 @@ DecodeResult decode(const CanFrame& f) {
   const auto a = static_cast<std::uint8_t>(f.id & 0x0F);
   if (f.len != 8) return invalid(DecodeError::bad_length, a);
   switch (f.id & 0x7F0) {
-    case kStatusBase: return decode_status(f, a);
-    case kAlarmsBase: return decode_alarms(f, a);
-    case kCellVBase: return decode_cell_v(f, a);
-    case kCellTBase: return decode_cell_t(f, a);
-    case kInfoBase: return decode_info(f, a);
-    default: return invalid(DecodeError::unknown_id, -1);
+    case kStatusBase:
+      return decode_status(f, a);
+    case kAlarmsBase:
+      return decode_alarms(f, a);
+    case kCellVBase:
+      return decode_cell_v(f, a);
+    case kCellTBase:
+      return decode_cell_t(f, a);
+    case kInfoBase:
+      return decode_info(f, a);
+    default:
+      return invalid(DecodeError::unknown_id, -1);
   }
 }
 
@@ -194,20 +204,34 @@ CanFrame encode(const Message& m) {
 
 std::string_view state_text(std::uint8_t state) {
   switch (state & 0x0F) {
-    case kPreCharge: return "Pre Charge";
-    case kInitial: return "Initial";
-    case kNormalCharge: return "Normal Chg";
-    case kChargeTerminate: return "Terminate";
-    case kNormalDischarge: return "Normal Dis";
-    case kOverVoltage: return "Over Volt";
-    case kOverDischarge: return "Over Dis";
-    case kOverTempCharge: return "Over Temp C";
-    case kOverCurrentCharge: return "Over Curr C";
-    case kOverTempDischarge: return "Over Temp D";
-    case kOverCurrentDischarge: return "Over Curr D";
-    case kCellUnbalance: return "Unbalance";
-    case kChargeSuspend: return "Chg Suspend";
-    default: return "";  // 0 standby, 8 and F reserved: no text
+    case kPreCharge:
+      return "Pre Charge";
+    case kInitial:
+      return "Initial";
+    case kNormalCharge:
+      return "Normal Chg";
+    case kChargeTerminate:
+      return "Terminate";
+    case kNormalDischarge:
+      return "Normal Dis";
+    case kOverVoltage:
+      return "Over Volt";
+    case kOverDischarge:
+      return "Over Dis";
+    case kOverTempCharge:
+      return "Over Temp C";
+    case kOverCurrentCharge:
+      return "Over Curr C";
+    case kOverTempDischarge:
+      return "Over Temp D";
+    case kOverCurrentDischarge:
+      return "Over Curr D";
+    case kCellUnbalance:
+      return "Unbalance";
+    case kChargeSuspend:
+      return "Chg Suspend";
+    default:
+      return "";  // 0 standby, 8 and F reserved: no text
   }
 }
 

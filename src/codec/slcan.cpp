@@ -127,8 +127,7 @@ bool Decoder::finish_line(Output& out) {
   }
   const long id = parse_hex(line_ + 1, id_digits);
   const int dlc = hex_value(line_[1 + id_digits]);
-  if (id < 0 || dlc < 0 || dlc > 8 || (!extended && id > 0x7FF) ||
-      (extended && id > 0x1FFFFFFF)) {
+  if (id < 0 || dlc < 0 || dlc > 8 || (!extended && id > 0x7FF) || (extended && id > 0x1FFFFFFF)) {
     ++counters_.garbage;
     return false;
   }

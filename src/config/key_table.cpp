@@ -115,7 +115,7 @@ const std::vector<KeyDef>& key_table() {
                 "output: discharge path relay (open when released)"),
       ESSD_GPIO("power_hold", power_hold, "output: power hold"),
       ESSD_GPIO("disp_button", disp_button, "input: DISP button"),
-      ESSD_GPIO("sw_on", sw_on, "input: SW ON (low = OFF mode)"),
+      ESSD_GPIO("sw_on", sw_on, "input: SW ON (active = OFF mode; '!' for a line pulled low by the resistor)"),
       ESSD_GPIO("hw_chg", hw_chg, "input: hard-wired CHG line"),
       ESSD_GPIO("hw_dis", hw_dis, "input: hard-wired DIS line"),
       ESSD_GPIO("hw_ov", hw_ov, "input: hard-wired OV line"),

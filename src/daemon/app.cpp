@@ -159,7 +159,9 @@ int App::start() {
     on_signal(signo);
   });
   watchdog_interval_ = notifier_.watchdog_interval();
-  next_tick_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  // The first tick fires at once: a CTRL frame with both paths open tells the
+  // modules a controller is alive, without waiting a whole period.
+  next_tick_ = std::chrono::steady_clock::now();
   arm_tick();
   drain_events();
   notifier_.ready();

@@ -133,19 +133,11 @@ void HostCanLink::on_state(hal::LinkState state, const std::string& detail) {
 }
 
 void HostCanLink::event(Severity sev, std::string cause, std::string message) {
-  Event e;
-  e.severity = sev;
-  e.kind = "host_link";
-  e.cause = std::move(cause);
-  e.message = std::move(message);
-  e.at_ms = now();
-  events_.push_back(std::move(e));
+  events_.add(sev, std::move(cause), std::move(message), now());
 }
 
 std::vector<Event> HostCanLink::take_events() {
-  std::vector<Event> out;
-  out.swap(events_);
-  return out;
+  return events_.take();
 }
 
 std::map<std::string, std::int64_t> HostCanLink::counters() const {

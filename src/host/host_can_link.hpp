@@ -19,6 +19,7 @@
 #include "essd/system_state.hpp"
 #include "hal/can/can_bus.hpp"
 #include "host/keepalive.hpp"
+#include "host/link_events.hpp"
 #include "host/pylontech.hpp"
 
 namespace essd::host {
@@ -67,7 +68,7 @@ class HostCanLink {
   std::set<std::string> saturated_;  // fields saturated now (event logged on entry)
   bool send_failing_ = false;
   hal::LinkState link_state_ = hal::LinkState::down;
-  std::vector<Event> events_;
+  LinkEvents events_;
 
   std::uint64_t frames_sent_ = 0, send_errors_ = 0, periods_ = 0, link_errors_ = 0,
                 saturations_ = 0, rx_other_ = 0;

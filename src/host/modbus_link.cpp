@@ -295,19 +295,11 @@ void ModbusLink::start_write() {
 }
 
 void ModbusLink::event(Severity sev, std::string cause, std::string message) {
-  Event e;
-  e.severity = sev;
-  e.kind = "host_link";
-  e.cause = std::move(cause);
-  e.message = std::move(message);
-  e.at_ms = now_ms();
-  events_.push_back(std::move(e));
+  events_.add(sev, std::move(cause), std::move(message), now_ms());
 }
 
 std::vector<Event> ModbusLink::take_events() {
-  std::vector<Event> out;
-  out.swap(events_);
-  return out;
+  return events_.take();
 }
 
 std::map<std::string, std::int64_t> ModbusLink::counters() const {

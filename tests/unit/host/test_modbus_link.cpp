@@ -266,9 +266,18 @@ TEST_F(ModbusLinkTest, OtherUnitIsIgnored) {
 }
 
 TEST_F(ModbusLinkTest, DeviceLossIsAnEventAndRetriedEverySecond) {
-  make(false);
+  // The link opens the pty through a link of our own that we remove on
+  // "unplug": a freed /dev/pts/N number may be taken at once by a pty of a
+  // test running in parallel, and the link must not reopen that one.
+  char dir_template[] = "/tmp/essd-modbus-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string device = std::string(dir_template) + "/ttyHOST";
+  ASSERT_EQ(::symlink(pty.slave_path.c_str(), device.c_str()), 0);
+  make(false, device);
   ASSERT_TRUE(link->is_open());
-  pty.close_master();  // the slave side hangs up and its path disappears
+  pty.close_master();        // the slave side hangs up...
+  ::unlink(device.c_str());  // ...and its device node disappears, as on a USB unplug
+  ::rmdir(dir_template);
   ASSERT_TRUE(run_until([&] { return counter("link_errors") == 1; }));
   EXPECT_FALSE(link->is_open());
   // Measure between two retries (not from the loss) so a loaded machine that

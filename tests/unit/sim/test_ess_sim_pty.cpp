@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <gtest/gtest.h>
 
@@ -130,7 +131,13 @@ std::string read_until(int fd, std::chrono::milliseconds within, Pred pred) {
     if (::poll(&pfd, 1, static_cast<int>(std::max<long>(left.count(), 1))) <= 0) continue;
     char buf[1024];
     const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) break;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      // A reopened pty can report a transient EOF/EIO while the other side
+      // re-arms; keep reading until the deadline instead of giving up.
+      ::poll(nullptr, 0, 10);
+      continue;
+    }
     data.append(buf, static_cast<std::size_t>(n));
   }
   return data;
