@@ -30,6 +30,9 @@ void App::on_bus_state(hal::LinkState state, const std::string& detail) {
        "module bus " + bus_->describe() + " " + std::string(to_string(state)) +
            (detail.empty() ? "" : ": " + detail),
        std::string(to_string(state)));
+  // A link that (re)comes up hears the controller at once, not a period
+  // later: the modules learn the (fail-safe) path state immediately.
+  if (state == hal::LinkState::up) send_ctrl();
   drain_events();
 }
 
