@@ -49,6 +49,7 @@ App::App(asio::io_context& io, CommandLine cl, Config config, std::string config
       config_(std::move(config)),
       config_source_(std::move(config_source)),
       tick_timer_(io),
+      panel_timer_(io),
       stop_timer_(io),
       signals_(io) {}
 
@@ -290,6 +291,7 @@ void App::shutdown() {
   stopping_ = true;
   notifier_.stopping();
   tick_timer_.cancel();
+  panel_timer_.cancel();
   // Fail safe first: both paths open, then tell the modules (mode 0, both open).
   if (pins_.charge_path) pins_.charge_path->set(false);
   if (pins_.discharge_path) pins_.discharge_path->set(false);

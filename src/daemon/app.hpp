@@ -88,6 +88,7 @@ class App : public api::Backend {
   void send_ctrl();
   void apply_outputs();
   void render_panel(const SystemSnapshot& snap);
+  void arm_panel_deadline();
   void publish(const SystemSnapshot& snap);
   void drain_events();
   void emit(Severity sev, std::string kind, std::string message, std::string cause = {});
@@ -120,6 +121,7 @@ class App : public api::Backend {
   systemd::Notifier notifier_;
 
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer panel_timer_;  // DISP hold reaching 3 s between ticks
   boost::asio::steady_timer stop_timer_;
   boost::asio::signal_set signals_;
   std::chrono::steady_clock::time_point next_tick_{};

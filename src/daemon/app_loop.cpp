@@ -126,6 +126,22 @@ void App::render_panel(const SystemSnapshot& snap) {
   set(pins_.led_green, view_.led_green_on);
   set(pins_.chg_lamp, view_.chg_lamp);
   set(pins_.dis_lamp, view_.dis_lamp);
+  arm_panel_deadline();
+}
+
+// The 100 ms tick renders the panel; a panel timer that falls between two
+// ticks (a DISP hold reaching 3 s, an LED flash edge) gets its own wake-up so
+// it acts when it is due, not up to a period later.
+void App::arm_panel_deadline() {
+  const auto due = panel_.next_deadline();
+  const MonoMs t = now();
+  if (!due || *due <= t || *due - t >= 100 || stopping_) return;
+  std::weak_ptr<bool> alive = alive_;
+  panel_timer_.expires_at(origin_ + std::chrono::milliseconds(*due));
+  panel_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (alive.expired() || !*alive.lock() || ec || stopping_ || !controller_) return;
+    render_panel(controller_->snapshot(now()));
+  });
 }
 
 void App::publish(const SystemSnapshot& snap) {
