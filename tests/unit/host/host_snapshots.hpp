@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "essd/system_state.hpp"
+#include "fakes/snapshot_links.hpp"
 
 namespace essd::host::test {
 
@@ -22,12 +23,7 @@ struct ModuleValues {
 };
 
 inline ModuleSnapshot& add_module(SystemSnapshot& s, int addr, const ModuleValues& v = {}) {
-  auto& m = s.modules[static_cast<std::size_t>(addr)];
-  m.address = static_cast<std::uint8_t>(addr);
-  m.link = Link::connected;
-  m.seen = true;
-  m.stale = false;
-  m.age_ms = 20;
+  auto& m = essd::test::mark_connected(s, addr, 20);
   bus::Status st;
   st.address = m.address;
   st.voltage_10mv = v.voltage_10mv;
@@ -50,20 +46,11 @@ inline ModuleSnapshot& add_module(SystemSnapshot& s, int addr, const ModuleValue
   in.full_dah = v.full_dah;
   m.info = in;
   m.cells_mv.fill(v.cell_mv);
-  s.con_map[static_cast<std::size_t>(15 - addr)] = 'O';
-  ++s.modules_connected;
-  s.no_module = false;
   return m;
 }
 
 inline void lose_module(SystemSnapshot& s, int addr) {
-  auto& m = s.modules[static_cast<std::size_t>(addr)];
-  if (m.link == Link::connected) --s.modules_connected;
-  m.link = Link::lost;
-  m.stale = true;
-  ++s.modules_lost;
-  s.con_map[static_cast<std::size_t>(15 - addr)] = 'X';
-  s.comm_error = true;
+  essd::test::mark_lost(s, addr);
 }
 
 /// IJ1001C, 4 modules in parallel at 53.20 V, -24.0 A, 80 %, both paths closed.

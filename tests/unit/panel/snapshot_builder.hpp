@@ -9,34 +9,21 @@
 
 #include "essd/panel_view.hpp"
 #include "essd/system_state.hpp"
+#include "fakes/snapshot_links.hpp"
 
 namespace essd::panel::test {
 
 inline ModuleSnapshot& connect(SystemSnapshot& s, int addr, bus::Status st = {},
                                bus::Alarms al = {}) {
-  auto& m = s.modules[static_cast<std::size_t>(addr)];
-  m.address = static_cast<std::uint8_t>(addr);
-  m.link = Link::connected;
-  m.seen = true;
-  m.stale = false;
-  m.age_ms = 40;
+  auto& m = essd::test::mark_connected(s, addr, 40);
   st.address = al.address = m.address;
   m.status = st;
   m.alarms = al;
-  s.con_map[static_cast<std::size_t>(15 - addr)] = 'O';
-  ++s.modules_connected;
-  s.no_module = false;
   return m;
 }
 
 inline void lose(SystemSnapshot& s, int addr) {
-  auto& m = s.modules[static_cast<std::size_t>(addr)];
-  if (m.link == Link::connected) --s.modules_connected;
-  m.link = Link::lost;
-  m.stale = true;
-  ++s.modules_lost;
-  s.con_map[static_cast<std::size_t>(15 - addr)] = 'X';
-  s.comm_error = true;
+  essd::test::mark_lost(s, addr);
 }
 
 inline bus::Status status(std::uint16_t v10mv, std::int16_t i100ma, std::uint8_t rsoc,
