@@ -1,5 +1,5 @@
 // Panel HAL against the real kernel, inside the QEMU VM
-// (../shared/tools/vm/run-in-vm.sh -i 0x27 -- build/tests/test_vm_panel):
+// (scripts/vm/run-in-vm -i 0x27 -- build/tests/test_vm_panel):
 // gpio-sim chips created through configfs, read back and driven through the
 // simulator's sysfs; the HD44780 backend on i2c-stub. Skips when the kernel
 // has neither (the development container).
@@ -83,7 +83,7 @@ class SimChip {
 };
 
 #define REQUIRE_SIM(sim) \
-  if (!(sim).ok()) GTEST_SKIP() << "no gpio-sim (run inside run-in-vm.sh)"
+  if (!(sim).ok()) GTEST_SKIP() << "no gpio-sim (run inside scripts/vm/run-in-vm)"
 
 TEST(VmGpio, OutputsStartSafeAndFollowSet) {
   SimChip sim;
@@ -247,7 +247,7 @@ std::string stub_bus() {
 TEST(VmI2c, Hd44780OnI2cStub) {
   if (!fs::exists("/sys/class/i2c-dev")) GTEST_SKIP() << "no i2c-dev";
   const std::string bus = stub_bus();
-  if (bus.empty()) GTEST_SKIP() << "no i2c-stub (run-in-vm.sh -i 0x27)";
+  if (bus.empty()) GTEST_SKIP() << "no i2c-stub (scripts/vm/run-in-vm -i 0x27)";
   // Preload the stub's registers through a separate fd: register r holds r.
   const int raw = ::open(bus.c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(raw, 0);

@@ -1,5 +1,5 @@
 // SocketCanBus on a real kernel: runs in the VM (vcan0), skips where AF_CAN
-// is missing. Run: run-in-vm.sh -- build-can/tests/test_hal_can --gtest_filter='SocketCan*'
+// is missing. Run: scripts/vm/run-in-vm -- build-can/tests/test_hal_can --gtest_filter='SocketCan*'
 #include <linux/can.h>
 #include <linux/can/error.h>
 #include <linux/can/raw.h>

@@ -1,5 +1,5 @@
 # Shared helpers for the daemon VM tests (sourced; bash). Each test runs as
-# root inside run-in-vm.sh: real vcan0, gpio-sim, i2c-stub. Usage of a test:
+# root inside scripts/vm/run-in-vm: real vcan0, gpio-sim, i2c-stub. Usage of a test:
 #   test_xxx.sh BIN_DIR      (essd, ess-sim, essctl)
 # Waits poll a condition with a deadline (real processes, real kernel: there
 # is no event to block on from a shell); nothing sleeps a fixed time to get
@@ -49,7 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -e /sys/class/net/vcan0 ] || skip "no vcan0 (run inside run-in-vm.sh)"
+[ -e /sys/class/net/vcan0 ] || skip "no vcan0 (run inside scripts/vm/run-in-vm)"
 [ -x "$ESSD" ] && [ -x "$SIM" ] && [ -x "$ESSCTL" ] || fail "binaries missing in $BIN"
 
 # wait_for SECONDS DESCRIPTION COMMAND...: poll COMMAND every 50 ms. Deadlines

@@ -8,7 +8,7 @@ bus=""
 for d in /sys/class/i2c-dev/*; do
   grep -q stub "$d/name" 2>/dev/null && bus=/dev/$(basename "$d")
 done
-[ -n "$bus" ] || skip "no i2c-stub (run-in-vm.sh -i 0x27)"
+[ -n "$bus" ] || skip "no i2c-stub (scripts/vm/run-in-vm -i 0x27)"
 tr=/sys/kernel/debug/tracing
 [ -d "$tr/events/smbus" ] || skip "no smbus trace events"
 echo 0 >"$tr/tracing_on"
