@@ -15,8 +15,15 @@
 //             to the charge path GPIO line (CHIP:0) reading low in gpio-sim
 //   bench_e2e --essd BIN --essctl BIN (--can IFACE | --pty) [--trials N]
 //             [--startups N] [--load-s S] [--rate R] [--gpio-chip C --gpio-value F]
+//             [--cpu-load N] [--rt PRIO] [--bench-rt PRIO]
+//   --cpu-load N   N busy processes (SCHED_OTHER) run while it measures
+//   --rt PRIO      essd is started at SCHED_FIFO PRIO (as the unit's
+//                  CPUSchedulingPolicy=fifo would); default SCHED_OTHER
+//   --bench-rt P   this program (the instrument: module 0) at SCHED_FIFO P,
+//                  so that the figures are essd's and not its own wake-ups
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +68,41 @@ struct Options {
   bool pty = false;
   int trials = 1000, startups = 5;
   int load_s = 0, rate = 8000;
+  int cpu_load = 0, rt = 0, bench_rt = 0;
+};
+
+// Sets the calling process to SCHED_FIFO prio, or SCHED_OTHER for 0.
+bool set_fifo(int prio) {
+  sched_param p{};
+  p.sched_priority = prio;
+  return ::sched_setscheduler(0, prio > 0 ? SCHED_FIFO : SCHED_OTHER, &p) == 0;
+}
+
+/// N processes that spin at SCHED_OTHER until destroyed: the other work of a
+/// busy board.
+class CpuLoad {
+ public:
+  explicit CpuLoad(int n) {
+    for (int i = 0; i < n; ++i) {
+      const pid_t p = ::fork();
+      if (p < 0) throw std::runtime_error("fork failed");
+      if (p == 0) {
+        set_fifo(0);
+        for (volatile unsigned long x = 0;; x = x + 1) {
+        }
+      }
+      pids_.push_back(p);
+    }
+  }
+  ~CpuLoad() {
+    for (pid_t p : pids_) ::kill(p, SIGKILL);
+    for (pid_t p : pids_) ::waitpid(p, nullptr, 0);
+  }
+  CpuLoad(const CpuLoad&) = delete;
+  CpuLoad& operator=(const CpuLoad&) = delete;
+
+ private:
+  std::vector<pid_t> pids_;
 };
 
 /// Module 0 as the protocol wants it: STATUS + ALARMS every 100 ms, INFO
@@ -135,6 +177,7 @@ class Essd {
       const int null = ::open("/dev/null", O_WRONLY);
       ::dup2(null, 1);
       ::dup2(null, 2);
+      if (!set_fifo(o.rt)) ::_exit(126);
       ::execl(o.essd.c_str(), o.essd.c_str(), "--config", config.c_str(), nullptr);
       ::_exit(127);
     }
@@ -422,6 +465,12 @@ Options parse(int argc, char** argv) {
       o.load_s = std::stoi(next());
     else if (a == "--rate")
       o.rate = std::stoi(next());
+    else if (a == "--cpu-load")
+      o.cpu_load = std::stoi(next());
+    else if (a == "--rt")
+      o.rt = std::stoi(next());
+    else if (a == "--bench-rt")
+      o.bench_rt = std::stoi(next());
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -441,6 +490,13 @@ int main(int argc, char** argv) try {
   auto link = o.pty ? bench::Link::open_pty() : bench::Link::open_can(o.can_iface);
   const std::string cfg = write_config(dir, o, link->device());
   std::printf("transport %s\n", o.pty ? "slcan-pty" : ("socketcan-" + o.can_iface).c_str());
+  CpuLoad load(o.cpu_load);  // forked before this process may turn real-time
+  if (o.bench_rt > 0 && !set_fifo(o.bench_rt))
+    throw std::runtime_error("--bench-rt: not permitted");
+  std::printf(
+      "cpu_load_procs %d\nessd_policy %s\nbench_policy %s\n", o.cpu_load,
+      o.rt > 0 ? ("SCHED_FIFO " + std::to_string(o.rt)).c_str() : "SCHED_OTHER",
+      o.bench_rt > 0 ? ("SCHED_FIFO " + std::to_string(o.bench_rt)).c_str() : "SCHED_OTHER");
   if (o.startups > 0) measure_startup(o, *link, cfg);
   {
     link->reset();

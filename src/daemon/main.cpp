@@ -10,6 +10,7 @@
 #include "daemon/app.hpp"
 #include "daemon/command_line.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/realtime.hpp"
 #include "essd/version.hpp"
 
 int main(int argc, char** argv) {
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
     for (const auto& e : loaded.errors) std::cerr << e << "\n";
     return loaded.config ? kExitOk : kExitUsage;
   }
+  // Before any thread exists: workers must not inherit a real-time policy.
+  auto rt = realtime::prepare_loop_thread();
   essd::logging::init_logging();
   for (const auto& w : loaded.warnings) spdlog::warn("{}", w);
   if (!loaded.config) {
@@ -41,6 +44,13 @@ int main(int argc, char** argv) {
     boost::asio::io_context io(1);
     App app(io, *cl, std::move(*loaded.config), loaded.source);
     if (int rc = app.start(); rc != kExitOk) return rc;
+    if (rt.realtime) {
+      int lowered = realtime::lower_other_threads(rt.warnings);
+      spdlog::info("control loop at {}{}, worker threads at SCHED_OTHER{}", rt.policy,
+                   rt.memory_locked ? ", memory locked" : "",
+                   lowered ? " (" + std::to_string(lowered) + " lowered one by one)" : "");
+    }
+    for (const auto& w : rt.warnings) spdlog::warn("real-time: {}", w);
     return app.run();
   } catch (const std::exception& e) {
     // Anything thrown this far is a bug; the GPIO lines were requested so

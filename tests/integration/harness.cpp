@@ -25,6 +25,18 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Every directory from / down to `dir` lets others in (o+x): a test that
+// drops to another uid can only reach what lies under such a path.
+bool others_can_traverse(const std::filesystem::path& dir) {
+  std::filesystem::path p;
+  for (const auto& part : std::filesystem::absolute(dir)) {
+    p /= part;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0 || (st.st_mode & S_IXOTH) == 0) return false;
+  }
+  return true;
+}
+
 int ms_left(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<Ms>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
@@ -36,8 +48,19 @@ std::string bin(const std::string& name) {
   return std::string(ESSD_BIN_DIR) + "/" + name;
 }
 
+std::string copy_for_others(const std::string& name, const TempDir& dir) {
+  auto to = dir / name;
+  std::filesystem::copy_file(bin(name), to, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::permissions(to, std::filesystem::perms(0755));
+  return to;
+}
+
 TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "essd-it-XXXXXX").string();
+  // A private TMPDIR (e.g. inside a 0700 home) would hide the socket and the
+  // binaries copied here from the unprivileged uid: then use /tmp.
+  auto base = std::filesystem::temp_directory_path();
+  if (!others_can_traverse(base)) base = "/tmp";
+  std::string tmpl = (base / "essd-it-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   ::chmod(tmpl.c_str(), 0755);  // the unprivileged client must reach the socket
   path_ = tmpl;

@@ -26,6 +26,10 @@ class TempDir {
   std::string path_;
 };
 
+/// Copies build/bin/NAME into `dir` (0755) and returns the copy's path: a
+/// process run as another uid cannot reach a checkout in a private directory.
+std::string copy_for_others(const std::string& name, const TempDir& dir);
+
 struct SpawnOptions {
   bool pipe_stdout = false;
   std::string output_file;       // stdout (unless piped) and stderr go here
