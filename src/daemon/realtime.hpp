@@ -12,7 +12,8 @@
 namespace essd::daemon::realtime {
 
 struct Report {
-  bool realtime = false;              // the loop thread runs at SCHED_FIFO or SCHED_RR
+  bool realtime = false;  // the loop thread runs at SCHED_FIFO or SCHED_RR
+  bool memory_locked = false;
   std::string policy;                 // "SCHED_FIFO 40", "SCHED_OTHER"
   std::vector<std::string> warnings;  // what could not be done, and why
 };

@@ -1,0 +1,54 @@
+# Shared helpers of the systemd suite (sourced; bash). Each test runs as root
+# in the VM booted by scripts/vm/run-in-vm --systemd, against the essd that
+# test_install.sh installed with scripts/install. Usage: test_x.sh BUILD SRC
+# Waits poll with a deadline (systemd and journald have no event a shell can
+# block on); none sleeps a fixed time to get a result.
+set -euo pipefail
+BUILD=${1:?usage: $0 BUILD_DIR SOURCE_DIR}
+SRC=${2:?usage: $0 BUILD_DIR SOURCE_DIR}
+# Shared between the tests of one boot (a tmpfs: gone at power-off).
+STATE=/run/essd-systemd-test
+SIM_CTL=$STATE/sim.ctl
+ESSCTL=/usr/local/bin/essctl
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() {
+  echo "FAIL: $*" >&2
+  { echo "--- systemctl status essd"; systemctl status --no-pager -n 30 essd; } >&2 || true
+  exit 1
+}
+ok() { echo "ok: $*"; }
+
+[ "$(ps -p 1 -o comm=)" = systemd ] || skip "PID 1 is not systemd (run scripts/systemd-test)"
+[ -e /sys/class/net/vcan0 ] || skip "no vcan0"
+
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+  local secs=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "timed out after ${secs}s waiting for: $what"
+    sleep 0.1
+  done
+}
+prop() { systemctl show -P "$2" "$1"; }  # prop UNIT PROPERTY
+main_pid() { prop essd.service MainPID; }
+is_active() { [ "$(prop essd.service ActiveState)" = active ]; }
+sim() { printf '%s\n' "$1" | socat -t 5 - "UNIX-CONNECT:$SIM_CTL"; }
+ctl() { "$ESSCTL" --json "$@"; }
+json_has() { ctl "$1" | grep -Eq -- "$2"; }
+# The gpio-sim chip made by test_install.sh: value of line N.
+gpio() { cat "$(cat $STATE/gpio_sim_dir)/sim_gpio$1/value"; }
+wait_closed() {
+  wait_for 30 "2 modules connected" json_has status '"modules_connected":2[,}]'
+  wait_for 15 "charge path closed" json_has status '"charge":\{[^}]*"closed":true'
+  wait_for 15 "discharge path closed" json_has status '"discharge":\{[^}]*"closed":true'
+}
+# journal CURSOR_FILE: remember where the journal is now; since CURSOR_FILE:
+# the essd entries after it, as JSON lines.
+mark_journal() { journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p' >"$1"; }
+journal_since() {
+  local f=$1
+  shift
+  journalctl --no-pager -o json --after-cursor "$(cat "$f")" -u essd "$@"
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# journald: every path opening is an entry with ESSD_EVENT=path_open and its
+# ESSD_* fields; the rate limiter's summary shows; no line is logged twice
+# (journal and stderr would both reach journald).
+. "$(dirname "$0")/lib.sh"
+wait_closed
+mark_journal $STATE/journal.cursor
+# Module 0's cable cut: both paths open (module lost), then back.
+sim "drop 0" >/dev/null
+wait_for 10 "paths open after drop" json_has status '"charge":\{[^}]*"closed":false'
+sim "restore 0" >/dev/null
+wait_closed
+# 8 privileged commands of one kind in < 10 s: 5 logged, the rest summarised.
+for i in 1 2 3 4; do ctl maintenance on >/dev/null; ctl maintenance off >/dev/null; done
+wait_for 30 "a log_suppressed entry" sh -c "journalctl --no-pager -o json --after-cursor '$(cat $STATE/journal.cursor)' -u essd ESSD_EVENT=log_suppressed | grep -q ."
+journal_since $STATE/journal.cursor >$STATE/journal.json
+journalctl --no-pager -u essd ESSD_EVENT=path_open -o json --after-cursor "$(cat $STATE/journal.cursor)" >$STATE/path_open.json
+python3 - $STATE/journal.json $STATE/path_open.json <<'PY' || fail "journal checks (above)"
+import json, sys, collections
+every = [json.loads(l) for l in open(sys.argv[1])]
+opens = [json.loads(l) for l in open(sys.argv[2])]
+paths = sorted(e.get("ESSD_PATH") for e in opens)
+print("path_open entries:", [(e.get("ESSD_PATH"), e.get("ESSD_CAUSE"), e.get("PRIORITY"), e["MESSAGE"]) for e in opens])
+assert "charge" in paths and "discharge" in paths, "both paths' openings: %s" % paths
+for e in opens:
+    assert e.get("ESSD_CAUSE"), "ESSD_CAUSE missing: %s" % e
+    assert e.get("SYSLOG_IDENTIFIER") == "essd", e.get("SYSLOG_IDENTIFIER")
+sup = [e for e in every if e.get("ESSD_EVENT") == "log_suppressed"]
+print("log_suppressed:", [e["MESSAGE"] for e in sup])
+assert sup, "no rate-limit summary"
+msgs = collections.Counter((e["MESSAGE"], e.get("__MONOTONIC_TIMESTAMP", "")[:-5]) for e in every if isinstance(e.get("MESSAGE"), str))
+# The same text twice within 0.1 s: a line logged twice (journal + stderr).
+dup = [m for m, n in msgs.items() if n > 1]
+assert not dup, "logged twice: %s" % dup[:5]
+bare = [e["MESSAGE"] for e in every if isinstance(e.get("MESSAGE"), str) and e["MESSAGE"].startswith("[path_open]")]
+assert not bare, "path_open also on stderr: %s" % bare
+print("entries since the mark:", len(every), "- no duplicates")
+PY
+ok "journalctl -u essd ESSD_EVENT=path_open -o json: each opening with ESSD_EVENT/PATH/CAUSE; rate limit summary; no duplicates"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Socket activation: with essd stopped and essd.socket listening, a client's
+# connection starts essd, which serves it on the inherited socket.
+. "$(dirname "$0")/lib.sh"
+systemctl stop essd
+systemctl start essd.socket
+[ "$(prop essd.socket ActiveState)" = active ] || fail "essd.socket not listening"
+[ "$(prop essd.service ActiveState)" != active ] || fail "essd still running"
+[ "$(stat -c %G:%a /run/essd/essd.sock)" = essd:660 ] || fail "socket is $(stat -c %G:%a /run/essd/essd.sock)"
+out=$(ctl status) || fail "essctl status through the activation socket"
+echo "$out" | grep -q '"ok":true\|"mode"' || fail "no status: $out"
+is_active || fail "essd not started by the socket"
+[ "$(prop essd.service TriggeredBy)" = essd.socket ] || fail "TriggeredBy=$(prop essd.service TriggeredBy)"
+ok "essctl status started essd through essd.socket"
+wait_closed
+pid=$(main_pid)
+systemctl restart essd
+wait_for 20 "essd back" is_active
+[ "$(main_pid)" != "$pid" ] || fail "no restart"
+ctl status >/dev/null || fail "status after a restart with the socket"
+ok "restart keeps the socket (clients wait in its backlog)"
+systemctl stop essd.socket essd
+systemctl start essd
+wait_closed
