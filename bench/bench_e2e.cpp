@@ -88,8 +88,8 @@ class CpuLoad {
       if (p < 0) throw std::runtime_error("fork failed");
       if (p == 0) {
         set_fifo(0);
-        for (volatile unsigned long x = 0;; x = x + 1) {
-        }
+        volatile unsigned long spins = 0;
+        for (;;) spins = spins + 1;
       }
       pids_.push_back(p);
     }
