@@ -32,6 +32,13 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   done
 }
 prop() { systemctl show -P "$2" "$1"; }  # prop UNIT PROPERTY
+# secs UNIT PROPERTY: a time span property ("5s", "500ms", "1min 30s") in
+# whole seconds, rounded up.
+secs() {
+  prop "$1" "$2" | awk '{ t = 0; for (i = 1; i <= NF; i++) { v = $i + 0
+      if ($i ~ /ms$/) t += v / 1000; else if ($i ~ /min$/) t += 60 * v; else if ($i ~ /us$/) t += v / 1e6
+      else if ($i ~ /h$/) t += 3600 * v; else t += v }
+    printf "%d\n", (t == int(t)) ? t : int(t) + 1 }' 
 main_pid() { prop essd.service MainPID; }
 is_active() { [ "$(prop essd.service ActiveState)" = active ]; }
 sim() { printf '%s\n' "$1" | socat -t 5 - "UNIX-CONNECT:$SIM_CTL"; }
@@ -39,6 +46,15 @@ ctl() { "$ESSCTL" --json "$@"; }
 json_has() { ctl "$1" | grep -Eq -- "$2"; }
 # The gpio-sim chip made by test_install.sh: value of line N.
 gpio() { cat "$(cat $STATE/gpio_sim_dir)/sim_gpio$1/value"; }
+# A test that failed half-way must not take the next ones with it: essd
+# running with the test configuration, failed state reset.
+ensure_essd() {
+  if [ "$(prop essd.service ActiveState)" != active ]; then
+    cp $STATE/essd.toml /etc/essd/essd.toml
+    systemctl reset-failed essd 2>/dev/null || true
+    systemctl start essd
+  fi
+}
 wait_closed() {
   wait_for 30 "2 modules connected" json_has status '"modules_connected":2[,}]'
   wait_for 15 "charge path closed" json_has status '"charge":\{[^}]*"closed":true'

@@ -3,6 +3,7 @@
 # privileged commands; a member of essd only may read but not command; a
 # user in neither cannot connect.
 . "$(dirname "$0")/lib.sh"
+ensure_essd
 wait_closed
 for u in ess-admin-op ess-reader ess-stranger; do userdel -r $u 2>/dev/null || true; done
 useradd --system -M -G essd,essd-admin ess-admin-op

@@ -3,6 +3,7 @@
 # ESSD_* fields; the rate limiter's summary shows; no line is logged twice
 # (journal and stderr would both reach journald).
 . "$(dirname "$0")/lib.sh"
+ensure_essd
 wait_closed
 mark_journal $STATE/journal.cursor
 # Module 0's cable cut: both paths open (module lost), then back.

@@ -2,6 +2,7 @@
 # Real-time under systemd: the loop thread at SCHED_FIFO (the unit's
 # CPUSchedulingPolicy), every other thread at SCHED_OTHER, memory locked.
 . "$(dirname "$0")/lib.sh"
+ensure_essd
 wait_closed
 pid=$(main_pid)
 want=$(prop essd.service CPUSchedulingPriority)

@@ -4,6 +4,8 @@
 # exits 2, and RestartPreventExitStatus=2 keeps it from restarting in a loop.
 . "$(dirname "$0")/lib.sh"
 cfg=/etc/essd/essd.toml
+trap 'cp $STATE/essd.toml $cfg' EXIT
+ensure_essd
 wait_closed
 pid=$(main_pid)
 json_has status '"errors":\[\]' || fail "errors before the change"
@@ -30,7 +32,7 @@ wait_for 10 "essd failed" sh -c "[ \$(systemctl show -P ActiveState essd) = fail
 [ "$(prop essd.service ExecMainStatus)" = 2 ] || fail "exit status $(prop essd.service ExecMainStatus), expected 2"
 t=$SECONDS
 # Give a restart loop RestartSec x 3 to show itself.
-rs=$(($(prop essd.service RestartUSec) / 1000000))
+rs=$(secs essd.service RestartUSec)
 while [ $((SECONDS - t)) -lt $((3 * rs)) ]; do
   [ "$(prop essd.service ActiveState)" = failed ] || fail "essd left the failed state: restarted"
   sleep 0.5

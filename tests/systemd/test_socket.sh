@@ -2,6 +2,8 @@
 # Socket activation: with essd stopped and essd.socket listening, a client's
 # connection starts essd, which serves it on the inherited socket.
 . "$(dirname "$0")/lib.sh"
+cp $STATE/essd.toml /etc/essd/essd.toml
+systemctl reset-failed essd 2>/dev/null || true
 systemctl stop essd
 systemctl start essd.socket
 [ "$(prop essd.socket ActiveState)" = active ] || fail "essd.socket not listening"

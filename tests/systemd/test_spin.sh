@@ -5,13 +5,14 @@
 # bug would. The RT throttle (sched_rt_runtime_us) leaves the manager its
 # share of the CPU, and systemd kills essd within WatchdogSec.
 . "$(dirname "$0")/lib.sh"
+ensure_essd
 command -v gdb >/dev/null || skip "no gdb"
 wait_closed
-wd=$(($(prop essd.service WatchdogUSec) / 1000000))
+wd=$(secs essd.service WatchdogUSec)
 pid=$(main_pid)
 restarts=$(prop essd.service NRestarts)
 policy=$(chrt -p "$pid" | sed -n 's/.*scheduling policy: //p')
-[ "$policy" = SCHED_FIFO ] || fail "essd's loop runs at $policy, not SCHED_FIFO"
+[ "${policy%%|*}" = SCHED_FIFO ] || fail "essd's loop runs at $policy, not SCHED_FIFO"
 t0=$SECONDS
 gdb -q -batch -p "$pid" -ex 'thread 1' -ex 'set {unsigned short}$pc = 0xfeeb' -ex detach \
   >$STATE/gdb.log 2>&1 || { cat $STATE/gdb.log; fail "gdb"; }

@@ -4,6 +4,7 @@
 # the bus the latch cannot be cleared by live data, so what shows after the
 # restart is what essd restored.
 . "$(dirname "$0")/lib.sh"
+ensure_essd
 wait_closed
 [ "$(prop essd.service StateDirectory)" = essd ] || fail "no StateDirectory=essd"
 sim "ov 0" >/dev/null

@@ -4,9 +4,10 @@
 # releases the GPIO lines: both path lines read open) and starts it again
 # after RestartSec.
 . "$(dirname "$0")/lib.sh"
+ensure_essd
 wait_closed
-wd=$(($(prop essd.service WatchdogUSec) / 1000000))
-rs=$(($(prop essd.service RestartUSec) / 1000000))
+wd=$(secs essd.service WatchdogUSec)
+rs=$(secs essd.service RestartUSec)
 [ "$wd" -gt 0 ] || fail "no WatchdogSec"
 pid=$(main_pid)
 restarts=$(prop essd.service NRestarts)
