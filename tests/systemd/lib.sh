@@ -38,7 +38,8 @@ secs() {
   prop "$1" "$2" | awk '{ t = 0; for (i = 1; i <= NF; i++) { v = $i + 0
       if ($i ~ /ms$/) t += v / 1000; else if ($i ~ /min$/) t += 60 * v; else if ($i ~ /us$/) t += v / 1e6
       else if ($i ~ /h$/) t += 3600 * v; else t += v }
-    printf "%d\n", (t == int(t)) ? t : int(t) + 1 }' 
+    printf "%d\n", (t == int(t)) ? t : int(t) + 1 }'
+}
 main_pid() { prop essd.service MainPID; }
 is_active() { [ "$(prop essd.service ActiveState)" = active ]; }
 sim() { printf '%s\n' "$1" | socat -t 5 - "UNIX-CONNECT:$SIM_CTL"; }
