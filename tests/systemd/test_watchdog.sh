@@ -13,7 +13,7 @@ pid=$(main_pid)
 restarts=$(prop essd.service NRestarts)
 t0=$SECONDS
 kill -STOP "$pid"
-wait_for 5 "the simulated modules open both outputs (no CTRL for 1 s)" sh -c "printf 'status\n' | socat -t 5 - UNIX-CONNECT:$SIM_CTL | grep -q 'paths=--'"
+wait_for $wd "the simulated modules open both outputs (no CTRL for 1 s)" sh -c "printf 'status\n' | socat -t 5 - UNIX-CONNECT:$SIM_CTL | grep -q 'paths=--'"
 ok "modules opened their outputs $((SECONDS - t0)) s after SIGSTOP"
 wait_for $((wd + 10)) "systemd kills the stopped essd" sh -c "! kill -0 $pid"
 t_kill=$((SECONDS - t0))
