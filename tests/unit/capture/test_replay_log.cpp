@@ -17,7 +17,7 @@ constexpr const char* kLog =
     "(1700000000.110000) slcan0 35E#50594C4F4E000000\n"
     "garbage that is a comment to canplayer\n"
     "(1700000000.120000) slcan0 1ZZ#00\n"
-    "(1700000000.090000) slcan0 140#0102000000000000\n"
+    "(1700000000.040000) slcan0 140#0102000000000000\n"
     "(1700000001.010000) slcan0 100#C81410FF50530813\n";
 
 TEST(ReplayLog, PlaysModuleFramesAndHeatsinkOnly) {
