@@ -1,5 +1,6 @@
 #include "sim/replay_runner.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
@@ -26,15 +27,20 @@ std::int64_t percentile(std::vector<std::int64_t> v, double p) {
 }  // namespace
 
 bool write_heatsink_file(const std::string& path, double celsius, std::string& error) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (!f) {
-    error = "cannot write " + tmp + ": " + std::strerror(errno);
+  // In place and always the same length: a reader (essd's sysfs sensor)
+  // keeps its fd open and preads from 0, so a rename would hide the new
+  // value and a truncation could show it an empty file.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot write " + path + ": " + std::strerror(errno);
     return false;
   }
-  std::fprintf(f, "%lld\n", static_cast<long long>(celsius * 1000.0 + (celsius < 0 ? -0.5 : 0.5)));
-  const bool ok = std::fclose(f) == 0 && std::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok) error = "cannot replace " + path + ": " + std::strerror(errno);
+  char buf[32];
+  const auto milli = static_cast<long long>(celsius * 1000.0 + (celsius < 0 ? -0.5 : 0.5));
+  const int n = std::snprintf(buf, sizeof buf, "%08lld\n", milli);
+  const bool ok = ::pwrite(fd, buf, static_cast<std::size_t>(n), 0) == n;
+  if (!ok) error = "cannot write " + path + ": " + std::strerror(errno);
+  ::close(fd);
   return ok;
 }
 
