@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -104,12 +105,15 @@ TEST_P(Capture, ReplayIntoEssdMatchesTheExpectation) {
   if (expect->heatsink) cfg.push_back("limits.heatsink_sensor = \"" + (dir / "heatsink") + "\"");
   write_file(dir / "essd.toml", config_toml(cfg));
 
-  NotifySocket notify(dir / "notify.sock");
+  auto notify = std::make_unique<NotifySocket>(dir / "notify.sock");
   SpawnOptions eo;
   eo.output_file = dir / "essd.log";
-  eo.env = {"NOTIFY_SOCKET=" + notify.path()};
+  eo.env = {"NOTIFY_SOCKET=" + notify->path()};
   Child essd({bin("essd"), "--config", dir / "essd.toml"}, eo);
-  ASSERT_TRUE(notify.wait_for("READY=1", Ms(15000))) << read_file(dir / "essd.log");
+  ASSERT_TRUE(notify->wait_for("READY=1", Ms(15000))) << read_file(dir / "essd.log");
+  // Nobody reads the notify socket from here on: close it, so that essd's
+  // STATUS= datagrams are refused instead of filling its queue.
+  notify.reset();
 
   // Let the capture play out: wait on essd's socket (status pushes) until
   // the recorded time has passed.
