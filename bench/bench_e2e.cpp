@@ -69,6 +69,7 @@ struct Options {
   int trials = 1000, startups = 5;
   int load_s = 0, rate = 8000;
   int cpu_load = 0, rt = 0, bench_rt = 0;
+  bool record_load = false;  // repeat the load with `essctl record on`
 };
 
 // Sets the calling process to SCHED_FIFO prio, or SCHED_OTHER for 0.
@@ -394,7 +395,7 @@ long long blast(bench::Link& link, bench::Link* floor, Module& module, int rate,
 }
 
 void measure_load(const Options& o, bench::Link& link, Module& module, pid_t essd,
-                  const fs::path& dir) {
+                  const fs::path& dir, const std::string& prefix = "load") {
   const std::string counters_cmd =
       o.essctl + " --socket " + (dir / "essd.sock").string() + " --json counters";
   // Floor: a raw reader of the same traffic.
@@ -425,16 +426,23 @@ void measure_load(const Options& o, bench::Link& link, Module& module, pid_t ess
   const std::string after = run_capture(counters_cmd);
   ::kill(dump, SIGTERM);
   ::waitpid(dump, nullptr, 0);
-  std::printf("load_frames %lld\nload_rate_fps %.0f\n", sent, static_cast<double>(sent) / wall);
-  std::printf("load_essd_cpu_pct %.2f\nload_floor_cpu_pct %.2f\n", 100 * (cpu1 - cpu0) / wall,
+  const char* P = prefix.c_str();
+  std::printf("%s_frames %lld\n%s_rate_fps %.0f\n", P, sent, P, static_cast<double>(sent) / wall);
+  std::printf("%s_essd_cpu_pct %.2f\n%s_floor_cpu_pct %.2f\n", P, 100 * (cpu1 - cpu0) / wall, P,
               100 * (dump1 - dump0) / wall);
-  std::printf("load_frames_in %lld\n",
+  std::printf("%s_frames_in %lld\n", P,
               json_int(after, "frames_in") - json_int(before, "frames_in"));
-  std::printf("load_frames_invalid %lld\n",
+  std::printf("%s_frames_invalid %lld\n", P,
               json_int(after, "frames_invalid") - json_int(before, "frames_invalid"));
-  std::printf("load_rxq_overflow %lld\n", json_int(after, "rxq_overflow"));
-  std::printf("load_loop_lag_p99_ms %lld\nload_loop_lag_max_ms %lld\n",
-              json_int(after, "lag_p99_ms"), json_int(after, "lag_max_ms"));
+  std::printf("%s_rxq_overflow %lld\n", P, json_int(after, "rxq_overflow"));
+  std::printf("%s_loop_lag_p99_ms %lld\n%s_loop_lag_max_ms %lld\n", P,
+              json_int(after, "lag_p99_ms"), P, json_int(after, "lag_max_ms"));
+  if (prefix == "record") {
+    std::printf("record_frames_written %lld\nrecord_frames_dropped %lld\nrecord_bytes %lld\n",
+                json_int(after, "frames_written") - json_int(before, "frames_written"),
+                json_int(after, "frames_dropped") - json_int(before, "frames_dropped"),
+                json_int(after, "bytes_written") - json_int(before, "bytes_written"));
+  }
 }
 
 Options parse(int argc, char** argv) {
@@ -471,6 +479,8 @@ Options parse(int argc, char** argv) {
       o.rt = std::stoi(next());
     else if (a == "--bench-rt")
       o.bench_rt = std::stoi(next());
+    else if (a == "--record-load")
+      o.record_load = true;
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -512,6 +522,13 @@ int main(int argc, char** argv) try {
     if (o.trials > 0) measure_latency(o, *link, module);
     if (o.trials > 0 && !o.gpio_chip.empty()) measure_gpio_latency(o, *link, module);
     if (o.load_s > 0) measure_load(o, *link, module, essd.pid(), dir);
+    if (o.load_s > 0 && o.record_load) {
+      // The same load again with essd recording the bus (issue 17's figure).
+      const std::string ctl = o.essctl + " --socket " + (dir / "essd.sock").string();
+      (void)run_capture(ctl + " record on " + (dir / "record.log").string());
+      measure_load(o, *link, module, essd.pid(), dir, "record");
+      (void)run_capture(ctl + " record off");
+    }
   }
   fs::remove_all(dir);
   return 0;

@@ -21,8 +21,10 @@ struct BusConfig {
   std::string interface = "can0";
   std::string device = "/dev/ttyACM0";
   int baud = 115200;
-  int bitrate = 500000;  // set with libsocketcan when permitted; 0 = leave as is
-  int restart_ms = 100;  // bus-off auto restart (libsocketcan); 0 = leave as is
+  int bitrate = 500000;    // set with libsocketcan when permitted; 0 = leave as is
+  int restart_ms = 100;    // bus-off auto restart (libsocketcan); 0 = leave as is
+  std::string record;      // candump-format log of every frame; "" = off
+  int record_max_mb = 64;  // [1, 4096] rotated by size, the newest kept
 };
 
 struct ApiConfig {

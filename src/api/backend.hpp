@@ -60,6 +60,12 @@ class Backend {
   virtual ActionResult maintenance(bool on, const Peer& peer) = 0;
   virtual ActionResult button(Press press, const Peer& peer) = 0;
   virtual ActionResult reload(const Peer& peer) = 0;
+  /// Start (`on`, to `path`) or stop recording the module bus. Not pure so
+  /// that test fakes need not implement it.
+  virtual ActionResult record_bus(bool on, const std::string& path, const Peer& peer) {
+    (void)on, (void)path, (void)peer;
+    return ActionError{"unavailable", "this daemon cannot record the bus"};
+  }
 };
 
 }  // namespace essd::api

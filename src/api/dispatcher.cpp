@@ -134,7 +134,7 @@ void Dispatcher::dispatch(const json& req, const json* id, const std::string& cm
     }
     bool on = enable.value_or(true);  // a bare {"cmd":"watch"} means "start watching"
     ok(Json{{"watch", on}}, on);
-  } else if (cmd == "maintenance" || cmd == "button" || cmd == "reload") {
+  } else if (cmd == "maintenance" || cmd == "button" || cmd == "reload" || cmd == "record") {
     privileged(req, id, cmd, peer, done);
   } else {
     fail("unknown_command", "unknown command \"" + cmd + "\"");
@@ -150,7 +150,8 @@ void Dispatcher::privileged(const json& req, const json* id, const std::string& 
   std::string detail;
   bool on = false;
   Press press = Press::short_press;
-  if (cmd == "maintenance") {
+  std::string path;
+  if (cmd == "maintenance" || cmd == "record") {
     bool bad = false;
     auto v = bool_arg(req, "on", bad);
     if (bad || !v) {
@@ -159,6 +160,16 @@ void Dispatcher::privileged(const json& req, const json* id, const std::string& 
     }
     on = *v;
     detail = on ? "on" : "off";
+    if (cmd == "record" && on) {
+      auto it = req.find("path");
+      if (it == req.end() || !it->is_string() || it->get<std::string>().empty() ||
+          it->get<std::string>().front() != '/' || it->get<std::string>().size() > 4096) {
+        fail("invalid_argument", "\"path\" must be an absolute file name");
+        return;
+      }
+      path = it->get<std::string>();
+      detail += " " + path;
+    }
   } else if (cmd == "button") {
     auto it = req.find("press");
     if (it == req.end() || !it->is_string() ||
@@ -179,6 +190,10 @@ void Dispatcher::privileged(const json& req, const json* id, const std::string& 
   if (cmd == "maintenance") {
     r = backend_.maintenance(on, peer);
     result = {{"maintenance", on}};
+  } else if (cmd == "record") {
+    r = backend_.record_bus(on, path, peer);
+    result = {{"record", on}};
+    if (on) result["path"] = path;
   } else if (cmd == "button") {
     r = backend_.button(press, peer);
     result = {{"press", detail}};

@@ -55,6 +55,7 @@ void add_counters(CLI::App& app, const Options& opt, Action& action);
 void add_maintenance(CLI::App& app, const Options& opt, Action& action);
 void add_press(CLI::App& app, const Options& opt, Action& action);
 void add_reload(CLI::App& app, const Options& opt, Action& action);
+void add_record(CLI::App& app, const Options& opt, Action& action);
 
 /// Shared by status and watch: the human status block.
 void print_status(const nlohmann::json& s);

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add_maintenance(app, opt, action);
   add_press(app, opt, action);
   add_reload(app, opt, action);
+  add_record(app, opt, action);
 
   try {
     app.parse(argc, argv);

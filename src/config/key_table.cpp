@@ -95,6 +95,10 @@ const std::vector<KeyDef>& key_table() {
                "socketcan bitrate, set when permitted; 0 = leave as is"),
       ESSD_INT("bus", "restart_ms", bus.restart_ms, 0, 60000, nullptr,
                "socketcan bus-off auto restart [0, 60000]; 0 = leave as is"),
+      ESSD_STR("bus", "record", bus.record, check_abs_path_or_empty,
+               "candump-format log of every frame; \"\" = off"),
+      ESSD_INT("bus", "record_max_mb", bus.record_max_mb, 1, 4096, nullptr,
+               "[1, 4096] rotated by size, the newest kept"),
       // [api]
       ESSD_STR("api", "socket", api.socket, check_socket_path, "Unix socket, mode 0660"),
       ESSD_STR("api", "group", api.group, check_group_name, "group owning the socket"),

@@ -197,6 +197,7 @@ bool App::start_bus(std::string& error) {
       heatsink_ = std::make_unique<hal::SysfsTemperatureSensor>(config_.limits.heatsink_sensor);
     }
   }
+  wrap_bus_for_recording();
   std::weak_ptr<bool> alive = alive_;
   bus_->start(
       [this, alive](const CanFrame& f) {
@@ -319,6 +320,10 @@ void App::shutdown() {
   stop_timer_.async_wait([this, alive](const boost::system::error_code&) {
     if (alive.expired() || !*alive.lock()) return;
     if (bus_) bus_->stop();
+    if (recorder_) {
+      recorder_->stop();
+      recorder_->flush();  // the last frames, fsynced
+    }
     if (latch_saver_) latch_saver_->flush();
     if (history_) history_->flush();
     io_.stop();

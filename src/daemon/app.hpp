@@ -16,6 +16,7 @@
 #include "api/backend.hpp"
 #include "api/server.hpp"
 #include "core/controller.hpp"
+#include "daemon/bus_recorder.hpp"
 #include "daemon/command_line.hpp"
 #include "daemon/latch_saver.hpp"
 #include "daemon/loop_lag.hpp"
@@ -74,6 +75,7 @@ class App : public api::Backend {
   api::ActionResult maintenance(bool on, const api::Peer& peer) override;
   api::ActionResult button(api::Press press, const api::Peer& peer) override;
   api::ActionResult reload(const api::Peer& peer) override;
+  api::ActionResult record_bus(bool on, const std::string& path, const api::Peer& peer) override;
 
  private:
   MonoMs now() const;
@@ -98,6 +100,12 @@ class App : public api::Backend {
   void on_signal(int signo);
   api::ActionResult reload_config(const std::string& who);
   void shutdown();
+  // Bus recording (app_record.cpp).
+  void wrap_bus_for_recording();
+  void start_recording(const std::string& path);
+  void on_recorder_report(const RecorderReport& r);
+  void record_housekeeping();
+  nlohmann::json record_counters() const;
 
   boost::asio::io_context& io_;
   CommandLine cl_;
@@ -107,6 +115,10 @@ class App : public api::Backend {
 
   std::unique_ptr<core::Controller> controller_;
   std::unique_ptr<history::History> history_;
+  // Declared before bus_: the RecordingBus wrapping the bus refers to it.
+  std::unique_ptr<BusRecorder> recorder_;
+  std::string record_interface_;  // the interface name written in each line
+  std::uint64_t record_dropped_reported_ = 0;
   std::unique_ptr<hal::CanBus> bus_;
   hal::SimBus* sim_bus_ = nullptr;  // bus_ when --sim
   std::unique_ptr<hal::TemperatureSensor> heatsink_;

@@ -55,6 +55,7 @@ json App::counters() {
   bus["ctrl_dropped"] = ctrl_dropped_;
   bus["ctrl_immediate"] = ctrl_immediate_;
   j["bus"] = bus;
+  j["record"] = record_counters();
 
   json host = json::object();
   if (host_can_) {

@@ -8,6 +8,7 @@
 #include "api/json_mapping.hpp"
 #include "daemon/app.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/recording_bus.hpp"
 #include "essd/module_bus.hpp"
 #include "history/history.hpp"
 #include "host/host_can_link.hpp"
@@ -57,6 +58,7 @@ void App::on_tick() {
   if (heatsink_) {
     auto c = heatsink_->read_c();
     if (!c) ++heatsink_errors_;
+    if (recorder_) recorder_->heatsink(unix_time_us(), c);
     controller_->set_heatsink(c, t);
   }
   controller_->tick(t);
@@ -74,6 +76,7 @@ void App::on_tick() {
   if (t - last_housekeeping_ >= 1000) {
     last_housekeeping_ = t;
     for (auto& e : logging::log_housekeeping()) record(e);
+    record_housekeeping();
     notify_status(snap);
   }
   // Watchdog from the loop, and only when the controller made progress.

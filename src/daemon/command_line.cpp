@@ -14,6 +14,8 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, int& exit_c
   auto* sim_opt = app.add_option("--sim", sim, "run against N simulated modules (default 4)")
                       ->expected(0, 1)
                       ->check(CLI::Range(1, 16));
+  app.add_option("--record", cl.record_path,
+                 "record the module bus to FILE in candump's log format");
   app.add_flag("--check-config", cl.check_config, "validate the configuration and exit");
   app.add_flag("--print-default-config", cl.print_default_config,
                "print a complete, commented configuration file");

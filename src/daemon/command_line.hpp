@@ -12,6 +12,7 @@ struct CommandLine {
   std::string config_path = kDefaultConfigPath;
   bool config_named = false;       // --config given: a missing file is an error
   std::optional<int> sim_modules;  // --sim [N]
+  std::string record_path;         // --record FILE (overrides bus.record)
   bool check_config = false;
   bool print_default_config = false;
   bool version = false;

@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "essd/module_bus.hpp"
 #include "sim/control_server.hpp"
 #include "sim/pty_port.hpp"
+#include "sim/replay_runner.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulator.hpp"
 #ifdef ESSD_SIM_HAVE_SOCKETCAN
@@ -44,11 +46,13 @@ class Driver {
     tick();
   }
   void stop() { timer_.cancel(); }
+  void write_heatsink_to(std::string path) { heatsink_file_ = std::move(path); }
 
  private:
   void tick() {
     sim_.step(now());
     for (const auto& f : sim_.take_frames()) out_(f);
+    write_heatsink();
     for (const auto& l : sim_.take_log()) note(l);
     next_ += std::chrono::milliseconds(sim::Simulator::kTickMs);
     if (Clock::now() - next_ > std::chrono::seconds(1)) next_ = Clock::now();
@@ -57,6 +61,22 @@ class Driver {
       if (!ec) tick();
     });
   }
+  // Once a second, or at once when the reading moved by 0.1 degC.
+  void write_heatsink() {
+    if (heatsink_file_.empty()) return;
+    const double c = sim_.heatsink_c();
+    const MonoMs t = now();
+    if (t - heatsink_written_ms_ < 1000 && std::abs(c - heatsink_last_c_) < 0.1) return;
+    std::string err;
+    if (!sim::write_heatsink_file(heatsink_file_, c, err) && !heatsink_warned_) note(err);
+    heatsink_warned_ = !err.empty();
+    heatsink_written_ms_ = t;
+    heatsink_last_c_ = c;
+  }
+  std::string heatsink_file_;
+  MonoMs heatsink_written_ms_ = -1000000;
+  double heatsink_last_c_ = -1000;
+  bool heatsink_warned_ = false;
   sim::Simulator& sim_;
   std::function<void(const CanFrame&)> out_;
   boost::asio::steady_timer timer_;
@@ -77,7 +97,22 @@ int run(int argc, char** argv) {
   auto* pty_opt = app.add_flag("--pty", pty, "act as an SLCAN adapter on a new pty");
   can_opt->excludes(pty_opt);
   pty_opt->excludes(can_opt);
-  app.add_option("--scenario", opt.scenario, "scenario file (TOML)")->check(CLI::ExistingFile);
+  auto* scenario_opt =
+      app.add_option("--scenario", opt.scenario, "scenario file (TOML)")->check(CLI::ExistingFile);
+  // --replay (replay_main.cpp): play a candump log instead of simulating.
+  sim::ReplayCommandLine replay;
+  auto* replay_opt = app.add_option("--replay", replay.file, "play a candump log (essd --record)")
+                         ->check(CLI::ExistingFile)
+                         ->excludes(scenario_opt);
+  app.add_flag("--step", replay.options.step,
+               "with --replay: play on \"step [N]\" commands (--control, else stdin)")
+      ->needs(replay_opt);
+  app.add_option("--record-ctrl", replay.options.record_ctrl,
+                 "with --replay: candump log of the frames the controller sends")
+      ->needs(replay_opt);
+  std::string heatsink_file;
+  app.add_option("--heatsink-file", heatsink_file,
+                 "write the heatsink reading (millidegrees) for essd's limits.heatsink_sensor");
   app.add_option("--seed", opt.seed, "random seed");
   app.add_option("--speed", opt.speed, "simulated seconds per real second")
       ->check(CLI::Range(0.001, 10000.0));
@@ -95,6 +130,13 @@ int run(int argc, char** argv) {
   if (can_iface.empty() && !pty) {
     std::cerr << "ess-sim: one of --can IFACE or --pty is required\n";
     return 2;
+  }
+  if (!replay.file.empty()) {
+    replay.can_iface = can_iface;
+    replay.control_path = control_path;
+    replay.options.speed = opt.speed;
+    replay.options.heatsink_file = heatsink_file;
+    return sim::run_replay(replay);
   }
   const auto m = model_from_string(model);
   if (!m) {
@@ -172,6 +214,7 @@ int run(int argc, char** argv) {
 #endif
   }
   driver = std::make_unique<Driver>(io, sim, out);
+  driver->write_heatsink_to(heatsink_file);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

@@ -37,6 +37,8 @@ class PtyPort {
   void forward(const CanFrame& frame);
 
   std::uint64_t tx_dropped() const { return tx_dropped_; }
+  /// The host has opened the CAN channel (its set-up sequence is done).
+  bool channel_open() const { return adapter_.is_open(); }
 
   static constexpr std::size_t kMaxQueue = 64 * 1024;
 
