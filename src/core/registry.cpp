@@ -139,6 +139,7 @@ bool Registry::apply_info(ModuleRecord& m, int a, const bus::Info& s, MonoMs now
   const bool changed = !m.info || !(*m.info == s);
   m.info = s;
   m.last_info_ms = now;
+  if (!m.fresh_info) m.first_info_ms = now;
   m.fresh_info = true;
   return changed || m.duplicate;
 }
@@ -184,14 +185,45 @@ bool Registry::check(MonoMs now) {
   return changed;
 }
 
-void Registry::reset_links() {
+void Registry::forget_connections() {
   for (auto& m : mods_) {
-    m.link = Link::absent;
+    if (m.link == Link::connected) m.link = Link::absent;
     m.fresh_status = m.fresh_alarms = m.fresh_info = false;
     m.alive_repeats = 0;
     m.last_status_ms = -1;
   }
   trans_ = {};
+}
+
+std::uint16_t Registry::talking_mask(MonoMs now) const {
+  std::uint16_t t = 0;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    const ModuleRecord& m = mods_[static_cast<std::size_t>(a)];
+    if (m.last_status_ms >= 0 && now - m.last_status_ms < timeout_ms_) t |= bit(a);
+  }
+  return t;
+}
+
+std::uint16_t Registry::settling_mask(MonoMs now) const {
+  std::uint16_t t = 0;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    const ModuleRecord& m = mods_[static_cast<std::size_t>(a)];
+    if (m.link == Link::connected && now - m.first_info_ms < kSettleMs) t |= bit(a);
+  }
+  return t;
+}
+
+std::optional<MonoMs> Registry::next_deadline(MonoMs after) const {
+  std::optional<MonoMs> d;
+  auto take = [&](MonoMs t) {
+    if (t > after && (!d || t < *d)) d = t;
+  };
+  for (const auto& m : mods_) {
+    if (m.last_status_ms >= 0) take(m.last_status_ms + timeout_ms_);  // lost / stops talking
+    if (m.link == Link::connected) take(m.first_info_ms + kSettleMs);
+    if (m.duplicate) take(m.duplicate_last_ms + kDuplicateClearMs);
+  }
+  return d;
 }
 
 }  // namespace essd::core
