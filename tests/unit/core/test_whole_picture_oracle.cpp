@@ -183,5 +183,307 @@ TEST(WholePictureOracle, FewerThanConfiguredKeepsBothOpen) {
   EXPECT_TRUE(r.charge()) << r.why_charge();
 }
 
+// Two modules connected, balanced, past the window: both paths may close.
+Rig running_pair(core::CoreConfig cfg = {}) {
+  Rig r(cfg);
+  r.add(0);
+  r.add(1);
+  r.run_for(2500);
+  return r;
+}
+
+TEST(WholePictureOracle, AllConnectedAndBalancedMayClose) {
+  Rig r = running_pair();
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+  EXPECT_TRUE(r.discharge()) << r.why_discharge();
+}
+
+TEST(WholePictureOracle, BalancePreCheckBlocksUntilItPassesThenIsNotRechecked) {
+  Rig r;
+  r.add(0).rsoc = 50;
+  r.add(1).rsoc = 60;
+  r.run_for(3000);
+  EXPECT_FALSE(r.charge());
+  EXPECT_NE(r.why_charge().find("RSOC spread 10 %"), std::string::npos) << r.why_charge();
+  r.mod(1).rsoc = 53;  // within 3 points: re-evaluated on every frame, passes
+  r.run_for(100);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+  r.mod(1).rsoc = 70;  // once passed, not checked again until a (re)connect
+  r.run_for(500);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, BalanceVoltageSpreadAtMostHalfAVolt) {
+  Rig r;
+  r.add(0).volts = 52.00;
+  r.add(1).volts = 52.51;
+  r.run_for(3000);
+  EXPECT_FALSE(r.charge());
+  r.mod(1).volts = 52.50;
+  r.run_for(100);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, BalanceIsNotAppliedInSeries) {
+  Rig r(config(Model::ij4001c, Topology::series));
+  r.add(0).rsoc = 20;
+  r.add(1).rsoc = 90;
+  r.run_for(2500);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, BalanceInSeriesParallelIsPerPair) {
+  Rig r(config(Model::ij4001c, Topology::series_parallel));
+  r.add(0).rsoc = 20;
+  r.add(1).rsoc = 21;
+  r.add(2).rsoc = 90;
+  r.add(3).rsoc = 90;
+  r.run_for(2500);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+  Rig u(config(Model::ij4001c, Topology::series_parallel));
+  u.add(0).rsoc = 20;
+  u.add(1).rsoc = 21;
+  u.add(2).rsoc = 90;
+  u.add(3).rsoc = 80;
+  u.run_for(2500);
+  EXPECT_FALSE(u.charge());
+}
+
+TEST(WholePictureOracle, JoinMidRunBlocksAtOnceAndRechecksBalance) {
+  Rig r = running_pair();
+  ASSERT_TRUE(r.charge());
+  r.add(2).sends_info = false;
+  r.step();  // its first STATUS: talking, not connected
+  EXPECT_FALSE(r.charge());
+  EXPECT_FALSE(r.discharge());
+  r.mod(2).sends_info = true;
+  r.mod(2).rsoc = 80;
+  r.run_for(2500);
+  EXPECT_FALSE(r.charge()) << "the join re-runs the balance pre-check";
+  r.mod(2).rsoc = 60;
+  r.step();
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, LossIsDeclaredWhenTheTimeoutRunsOutNotAtATick) {
+  Rig r = running_pair();
+  r.mod(1).talks = false;
+  r.step();  // module 1's last STATUS was one round earlier
+  const MonoMs last = r.now - 100;
+  r.o.advance(last + 500);
+  EXPECT_TRUE(r.o.charge(last + 500).may_close) << "at exactly the timeout: lenient";
+  r.o.advance(last + 501);
+  EXPECT_FALSE(r.o.charge(last + 501).may_close);
+  EXPECT_NE(Rig::join(r.o.charge(last + 501).why_not).find("module 1 lost"), std::string::npos);
+}
+
+TEST(WholePictureOracle, LostModuleStaysLostAcrossMaintenanceAndReload) {
+  Rig r = running_pair();
+  r.mod(1).talks = false;
+  r.run_for(1000);
+  ASSERT_FALSE(r.charge());
+  r.o.set_maintenance(true, r.now);
+  r.run_for(500);
+  r.o.set_maintenance(false, r.now);
+  r.run_for(500);
+  EXPECT_FALSE(r.charge());
+  EXPECT_NE(r.why_charge().find("module 1 lost"), std::string::npos) << r.why_charge();
+  r.o.reconfigure(config(Model::ij1002c, Topology::parallel), r.now);
+  r.run_for(500);
+  EXPECT_FALSE(r.charge());
+  // STATUS alone does not reconnect it; STATUS, ALARMS and INFO afresh do.
+  r.mod(1).talks = true;
+  r.mod(1).sends_info = false;
+  r.run_for(2000);
+  EXPECT_FALSE(r.charge());
+  r.mod(1).sends_info = true;
+  r.run_for(1000);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, FrozenAliveCounterLosesTheModule) {
+  Rig r = running_pair();
+  r.mod(1).frozen = true;
+  r.run_for(400);  // four repeats
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+  r.step();  // the fifth
+  EXPECT_FALSE(r.charge());
+  EXPECT_NE(r.why_charge().find("module 1 lost"), std::string::npos);
+}
+
+TEST(WholePictureOracle, MaintenanceOffModeHostDisconnectAndHardWiredLines) {
+  Rig r = running_pair();
+  r.o.set_maintenance(true, r.now);
+  EXPECT_FALSE(r.charge());
+  EXPECT_FALSE(r.discharge());
+  r.o.set_maintenance(false, r.now);
+  EXPECT_TRUE(r.charge());
+  r.o.set_host_disconnect(true, r.now);
+  EXPECT_FALSE(r.charge());
+  EXPECT_FALSE(r.discharge());
+  r.o.set_host_disconnect(false, r.now);
+  core::PanelInputs in;
+  in.off_mode = true;
+  r.o.set_panel_inputs(in, r.now);
+  EXPECT_FALSE(r.charge());
+  EXPECT_FALSE(r.discharge());
+  in = {};
+  in.hw_ov = false;
+  r.o.set_panel_inputs(in, r.now);
+  EXPECT_FALSE(r.charge());
+  EXPECT_TRUE(r.discharge());
+  in = {};
+  in.hw_dis = false;
+  in.hw_chg = true;
+  r.o.set_panel_inputs(in, r.now);
+  EXPECT_TRUE(r.charge());
+  EXPECT_FALSE(r.discharge());
+}
+
+TEST(WholePictureOracle, ModuleSignalLinesBlockTheirColumn) {
+  Rig r = running_pair();
+  r.mod(1).ov = false;
+  r.step();
+  EXPECT_FALSE(r.charge());
+  EXPECT_TRUE(r.discharge());
+  r.mod(1).ov = true;
+  r.mod(0).dis = false;
+  r.step();
+  EXPECT_TRUE(r.charge());
+  EXPECT_FALSE(r.discharge());
+  EXPECT_NE(r.why_discharge().find("module 0 DIS line 0"), std::string::npos);
+}
+
+TEST(WholePictureOracle, OvLatchClearsOnlyWhenEveryTalkingModuleIsBelow568) {
+  Rig r = running_pair();
+  r.mod(0).state = bus::kOverVoltage;
+  r.mod(0).volts = 58.0;
+  r.mod(1).volts = 57.9;
+  r.step();
+  EXPECT_FALSE(r.o.ov_latch_may_be_clear(r.now));
+  EXPECT_FALSE(r.charge());
+  EXPECT_TRUE(r.discharge()) << r.why_discharge();
+  r.mod(0).state = bus::kNormalDischarge;
+  r.mod(0).volts = 56.7;
+  r.run_for(500);
+  EXPECT_FALSE(r.o.ov_latch_may_be_clear(r.now)) << "module 1 is still above 56.8 V";
+  // A third module talks, not connected yet: no latch clears, even once the
+  // connected two are below.
+  r.add(2).sends_info = false;
+  r.mod(2).volts = 56.5;
+  r.run_for(300);
+  r.mod(1).volts = 56.7;
+  r.run_for(500);
+  EXPECT_FALSE(r.o.ov_latch_may_be_clear(r.now));
+  r.mod(2).sends_info = true;
+  r.run_for(2000);
+  EXPECT_TRUE(r.o.ov_latch_may_be_clear(r.now));
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, DischargeLatchFromAlarmClearsAbove48) {
+  Rig r = running_pair();
+  r.mod(1).alarm_bits = bus::kAlarmUnderVoltage;
+  r.mod(1).volts = 47.0;
+  r.step();
+  EXPECT_FALSE(r.o.discharge_latch_may_be_clear(r.now));
+  EXPECT_FALSE(r.discharge());
+  EXPECT_TRUE(r.o.ov_latch_may_be_clear(r.now));
+  r.mod(1).alarm_bits = 0;
+  r.run_for(500);
+  EXPECT_FALSE(r.o.discharge_latch_may_be_clear(r.now)) << "still below 48.0 V";
+  r.mod(1).volts = 48.5;
+  r.step();
+  EXPECT_TRUE(r.o.discharge_latch_may_be_clear(r.now));
+}
+
+TEST(WholePictureOracle, RestoredLatchesKeepPathsOpenUntilFreshDataClearsThem) {
+  Rig r({}, true, true);
+  r.run_for(3000);
+  EXPECT_FALSE(r.o.ov_latch_may_be_clear(r.now)) << "no data: nothing to clear from";
+  EXPECT_FALSE(r.o.discharge_latch_may_be_clear(r.now));
+  r.add(0).volts = 52.0;
+  r.run_for(2500);
+  EXPECT_TRUE(r.o.ov_latch_may_be_clear(r.now));
+  EXPECT_TRUE(r.o.discharge_latch_may_be_clear(r.now));
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracle, InstantOvercurrentAndHoldOff) {
+  Rig r = running_pair();  // IJ1001C: 50 A, instant beyond 55 A
+  r.mod(0).amps = 30.0;
+  r.mod(1).amps = 25.2;  // 55.2 A charging
+  r.step();
+  EXPECT_FALSE(r.charge());
+  EXPECT_TRUE(r.discharge());
+  const MonoMs trip = r.now;
+  r.mod(0).amps = 0;
+  r.mod(1).amps = 0;
+  r.run_for(9900);
+  EXPECT_FALSE(r.o.charge(trip + 9999).may_close);
+  EXPECT_TRUE(r.o.charge(trip + 10000).may_close) << Rig::join(r.o.charge(trip + 10000).why_not);
+}
+
+TEST(WholePictureOracle, OvercurrentOnConsecutiveTicksWithOneTickOfLeniency) {
+  Rig r = running_pair();
+  r.mod(0).amps = -26.0;
+  r.mod(1).amps = -26.0;  // 52 A discharging: beyond the rating, not instant
+  r.run_for(300);         // three ticks
+  EXPECT_TRUE(r.discharge()) << "the 3rd tick is within the oracle's one-tick leniency";
+  r.step();
+  EXPECT_FALSE(r.discharge());
+  EXPECT_TRUE(r.charge());
+  r.mod(0).amps = 0;
+  r.run_for(2000);
+  EXPECT_FALSE(r.discharge()) << "hold-off";
+}
+
+TEST(WholePictureOracle, HeatsinkHysteresis) {
+  core::CoreConfig c;
+  c.heatsink_configured = true;
+  Rig r = running_pair(c);
+  EXPECT_FALSE(r.charge()) << "no reading yet";
+  r.o.set_heatsink(60.0, r.now);
+  EXPECT_TRUE(r.charge());
+  r.o.set_heatsink(86.0, r.now);
+  EXPECT_FALSE(r.charge());
+  EXPECT_FALSE(r.discharge());
+  r.o.set_heatsink(80.0, r.now);
+  EXPECT_FALSE(r.charge()) << "re-closes only below 75";
+  r.o.set_heatsink(74.0, r.now);
+  EXPECT_TRUE(r.charge());
+  r.o.set_heatsink(std::nullopt, r.now);
+  EXPECT_FALSE(r.charge()) << "a read error counts as a trip";
+}
+
+TEST(WholePictureOracle, TopologyErrors) {
+  Rig gap;
+  gap.add(0);
+  gap.add(2);
+  gap.run_for(2500);
+  EXPECT_NE(gap.why_charge().find("address gap at 1"), std::string::npos) << gap.why_charge();
+  Rig low(config(Model::ij4001c, Topology::series));
+  low.add(0).volts = 29.0;
+  low.add(1).volts = 30.9;  // 59.9 V < 60 V
+  low.run_for(2500);
+  EXPECT_NE(low.why_charge().find("outside the operating range"), std::string::npos);
+  low.mod(0).volts = 29.1;  // 60.0 V: inside
+  low.step();
+  EXPECT_TRUE(low.charge()) << low.why_charge();
+  Rig odd(config(Model::ij4001c, Topology::series_parallel));
+  for (int a = 0; a < 5; ++a) odd.add(a);
+  odd.run_for(2500);
+  EXPECT_NE(odd.why_charge().find("pair incomplete"), std::string::npos);
+  Rig few(config(Model::ij4001c, Topology::series));
+  few.add(0).volts = 61.0;
+  few.run_for(2500);
+  EXPECT_NE(few.why_charge().find("too few modules"), std::string::npos);
+  Rig more(config(Model::ij1001c, Topology::parallel, 1));
+  more.add(0);
+  more.add(1);
+  more.run_for(2500);
+  EXPECT_NE(more.why_charge().find("count 2 not 1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace essd::oracle
