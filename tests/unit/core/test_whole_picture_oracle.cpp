@@ -485,5 +485,79 @@ TEST(WholePictureOracle, TopologyErrors) {
   EXPECT_NE(more.why_charge().find("count 2 not 1"), std::string::npos);
 }
 
+// The LENIENT readings, pinned so that a change to them is deliberate.
+
+TEST(WholePictureOracleLenient, ModuleThatNeverConnectedIsNotLostWhenItFallsSilent) {
+  Rig r;
+  r.add(0);
+  r.add(1).sends_info = false;
+  r.run_for(2500);
+  ASSERT_FALSE(r.charge());
+  r.mod(1).talks = false;
+  r.run_for(600);  // no longer talking; it never was connected, so never lost
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracleLenient, ReconnectDoesNotWaitForANewDuplicateWindow) {
+  Rig r = running_pair();
+  r.mod(1).talks = false;
+  r.run_for(1000);
+  r.mod(1).talks = true;
+  // Module 1's INFO goes out in round 1 of each second.
+  while (r.o.charge(r.now).may_close == false && r.now < 10000) r.step();
+  const MonoMs reconnected = r.now;
+  EXPECT_EQ((reconnected / 100) % 10, 1) << "closes at the INFO that reconnects it";
+}
+
+TEST(WholePictureOracleLenient, OnlyAConnectedModulesReportLatches) {
+  Rig r;
+  r.add(0);
+  r.add(1).sends_info = false;
+  r.mod(1).state = bus::kOverVoltage;
+  r.run_for(2500);
+  EXPECT_TRUE(r.o.ov_latch_may_be_clear(r.now));
+  r.mod(1).state = bus::kNormalDischarge;
+  r.mod(1).sends_info = true;
+  r.run_for(2500);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracleLenient, ReportsInMaintenanceDoNotLatch) {
+  Rig r = running_pair();
+  r.o.set_maintenance(true, r.now);
+  r.mod(0).alarm_bits = bus::kAlarmOverVoltage;
+  r.step();
+  r.mod(0).alarm_bits = 0;
+  r.step();
+  r.o.set_maintenance(false, r.now);
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracleLenient, DuplicateStandsOnlyWhileBothSerialsAreWithinOnePeriod) {
+  Rig r;
+  r.add(0);
+  r.run_for(2500);
+  bus::Info twin = info_of(r.mod(0));
+  twin.serial_byte = 0x55;
+  r.o.on_message(twin, r.now);
+  const MonoMs seen = r.now;
+  r.step();
+  EXPECT_FALSE(r.charge());
+  while (r.now < seen + 1000) r.step();  // the twin sent no more INFO
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
+TEST(WholePictureOracleLenient, ExactBoundariesMayClose) {
+  core::CoreConfig c;
+  c.heatsink_configured = true;
+  Rig r = running_pair(c);
+  r.o.set_heatsink(85.0, r.now);  // "below 85": exactly 85 does not certainly trip
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+  r.mod(0).amps = 25.0;
+  r.mod(1).amps = 30.0;  // exactly 110 % of 50 A: not beyond
+  r.step();
+  EXPECT_TRUE(r.charge()) << r.why_charge();
+}
+
 }  // namespace
 }  // namespace essd::oracle
