@@ -183,6 +183,7 @@ Controller::Controller(const CoreConfig& config, MonoMs now, Latches restored)
 Controller::~Controller() = default;
 
 void Controller::reconfigure(const CoreConfig& config, MonoMs now) {
+  impl_->evaluate(now, false);  // what the running configuration decided until now
   impl_->apply_config(config);
   impl_->evaluate(now, false);
 }
@@ -210,9 +211,10 @@ void Controller::set_maintenance(bool on, MonoMs now) {
     s.phase.enter_maintenance();
   } else if (s.phase.in(Phase::maintenance)) {
     // Leaving COMM OFF MODE: nothing from before is trusted. Connected
-    // modules connect afresh (STATUS, ALARMS, INFO); a lost one stays lost
-    // until it reconnects; the balance pre-check runs again.
-    s.reg.forget_connections();
+    // modules confirm afresh (STATUS, ALARMS, INFO) or are lost after the
+    // timeout; a lost one stays lost until it reconnects; the balance
+    // pre-check runs again.
+    s.reg.forget_connections(now);
     s.phase.leave_maintenance();
     s.oc_charge.rounds = s.oc_discharge.rounds = 0;
     if (s.latches.discharge_error) s.discharge_error_since = now;

@@ -45,6 +45,9 @@ struct ModuleRecord {
   std::uint64_t missed_frames = 0;
   // Connection bookkeeping: what arrived since the module was last absent/lost.
   bool fresh_status = false, fresh_alarms = false, fresh_info = false;
+  // Connected before COMM OFF MODE: must send STATUS, ALARMS and INFO afresh
+  // before it counts again, and is lost if it stays silent for the timeout.
+  bool reconfirm = false;
   int alive_repeats = 0;  // consecutive STATUS frames repeating the alive counter
   bool duplicate = false;
   MonoMs duplicate_last_ms = -1;  // last time two serial bytes alternated
@@ -85,10 +88,12 @@ class Registry {
   void count(const bus::DecodeResult& r);
   /// Timeouts and duplicate clearing; returns true when anything changed.
   bool check(MonoMs now);
-  /// Leaving maintenance: connected modules become absent and must connect
-  /// afresh (STATUS, ALARMS, INFO); a lost module stays lost until it
-  /// reconnects. Last values and counters are kept.
-  void forget_connections();
+  /// Leaving maintenance at `now`: nothing from before is trusted. A
+  /// connected module must send STATUS, ALARMS and INFO afresh before it
+  /// counts again (it is settling until then) and is lost if no STATUS comes
+  /// within the timeout; a lost module stays lost until it reconnects. Last
+  /// values and counters are kept.
+  void forget_connections(MonoMs now);
 
   Transitions take_transitions() {
     Transitions t = trans_;
@@ -102,7 +107,8 @@ class Registry {
   std::uint16_t duplicate_mask() const;
   /// Modules whose latest valid STATUS is younger than the timeout.
   std::uint16_t talking_mask(MonoMs now) const;
-  /// Connected modules whose first INFO is younger than kSettleMs.
+  /// Connected modules whose first INFO is younger than kSettleMs, or that
+  /// have not reconfirmed since COMM OFF MODE.
   std::uint16_t settling_mask(MonoMs now) const;
   /// The earliest time after `after` at which a loss, the end of talking
   /// or of settling changes the picture; nullopt when none is pending.

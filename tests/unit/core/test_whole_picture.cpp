@@ -172,6 +172,28 @@ TEST_P(WholePicture, LostStaysLostAcrossMaintenance) {
   EXPECT_TRUE(closed_both(r));
 }
 
+// A module that falls silent during COMM OFF MODE is lost after it, not
+// forgotten: the others do not close without it.
+TEST_P(WholePicture, SilentThroughMaintenanceIsLostAfterIt) {
+  Rig r(config(false), topo().modules);
+  r.connect();
+  r.ctl.set_maintenance(true, r.now);
+  r.muted = {0};
+  r.run_ms(2000);
+  r.ctl.set_maintenance(false, r.now);
+  r.period();
+  EXPECT_TRUE(open_both(r));
+  EXPECT_TRUE(r.blocked(true, "module_connecting:0"));
+  r.run_ms(3000);
+  const auto s = r.ctl.snapshot(r.now);
+  EXPECT_EQ(s.modules[0].link, Link::lost);
+  EXPECT_TRUE(open_both(r));
+  EXPECT_TRUE(r.blocked(true, "comm_error"));
+  r.muted.clear();
+  r.run_ms(1000 + Rig::kSettleRunMs);
+  EXPECT_TRUE(closed_both(r));
+}
+
 TEST_P(WholePicture, LostStaysLostAcrossReload) {
   Rig r(config(false), topo().modules);
   r.connect();
