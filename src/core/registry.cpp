@@ -67,6 +67,7 @@ bool Registry::apply(const bus::DecodeResult& r, MonoMs now) {
         } else if constexpr (std::is_same_v<T, bus::Alarms>) {
           changed |= !m.alarms || !(*m.alarms == msg);
           m.alarms = msg;
+          m.last_alarms_ms = now;
           m.fresh_alarms = true;
         } else if constexpr (std::is_same_v<T, bus::Info>) {
           changed |= apply_info(m, a, msg, now);
@@ -189,7 +190,11 @@ bool Registry::check(MonoMs now) {
       // after such a silence the module may have been swapped, so its
       // ALARMS and INFO (serial byte) must come afresh too.
       m.fresh_status = false;
-      if (m.last_status_ms >= 0) m.fresh_alarms = m.fresh_info = false;
+      if (m.last_status_ms >= 0) {
+        const MonoMs silent_from = m.last_status_ms + timeout_ms_;
+        if (m.last_alarms_ms < silent_from) m.fresh_alarms = false;
+        if (m.last_info_ms < silent_from) m.fresh_info = false;
+      }
     }
     if (m.duplicate && now - m.duplicate_last_ms >= kDuplicateClearMs) {
       m.duplicate = false;

@@ -34,6 +34,7 @@ struct ModuleRecord {
   MonoMs last_valid_ms = -1;  // any valid frame
   MonoMs last_status_ms = -1;
   MonoMs last_info_ms = -1;
+  MonoMs last_alarms_ms = -1;
   MonoMs first_info_ms = -1;  // first INFO since the module was last absent/lost
   std::optional<bus::Status> status;
   std::optional<bus::Alarms> alarms;
