@@ -139,7 +139,8 @@ class History {
     Sender& s = senders_[static_cast<std::size_t>(pick(0, static_cast<int>(senders_.size()) - 1))];
     const int roll = pick(0, 9999);
     if (roll < 8) {
-      s.silent_until = now_ + pick(200, 2500);  // a loss, or only a gap
+      s.silent_until =
+          now_ + (chance(300) ? pick(3000, 9000) : pick(200, 2500));  // a gap, a loss, a cut cable
       if (trace_)
         std::printf("t=%lld silence %d until %lld\n", static_cast<long long>(now_), s.m.address,
                     static_cast<long long>(s.silent_until));
