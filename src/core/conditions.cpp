@@ -1,7 +1,8 @@
 // The time- and data-dependent conditions of controller.md "Interlocks"
 // and "Auto shut-down": OV/DISCHARGE ERROR latches, balance pre-check,
-// overcurrent, heatsink, auto shut-down, module lines. Each step is called
-// from Controller::Impl::evaluate() on every input.
+// overcurrent, heatsink, auto shut-down, plus the topology, limits and
+// error list of one evaluation. Each step is called from
+// Controller::Impl::evaluate() on every input, after the picture is taken.
 #include <algorithm>
 #include <cstdio>
 
@@ -47,20 +48,21 @@ void Controller::Impl::note_reported(int a, MonoMs now) {
   }
 }
 
-void Controller::Impl::update_latches(MonoMs now, std::uint16_t connected, std::uint16_t lost) {
+void Controller::Impl::update_latches(MonoMs now, const Derived& d) {
   for (int a = 0; a < bus::kMaxModules; ++a)
-    if (connected & (1u << a)) note_reported(a, now);
-  // Clearing needs a complete, current picture: at least one module
-  // connected, none lost, and no module with a current STATUS reporting it.
-  if (!connected || lost || !(latches.ov_error || latches.discharge_error)) return;
+    if (d.pic.connected & (1u << a)) note_reported(a, now);
+  // A latch clears only on the whole picture (every talking module connected
+  // and settled, none lost, the count met, no doubt about who is at which
+  // address), with the clear condition holding for every module.
+  const bool judged = d.pic.whole() && (d.topology.error == TopologyError::none ||
+                                        d.topology.error == TopologyError::voltage);
+  if (!judged || !(latches.ov_error || latches.discharge_error)) return;
   bool ov_ok = true, od_ok = true;
   for (int a = 0; a < bus::kMaxModules; ++a) {
+    if (!((d.pic.connected | d.pic.talking) & (1u << a))) continue;
     const ModuleRecord& m = reg.module(a);
-    const bool current = m.status && now - m.last_status_ms < reg.comm_timeout();
-    const bool conn = connected & (1u << a);
-    if (!conn && !current) continue;
-    if (reports_ov(m) || (conn && m.status->voltage_10mv >= kOvClear10mV)) ov_ok = false;
-    if (reports_od(m) || (conn && m.status->voltage_10mv <= kDischargeClear10mV)) od_ok = false;
+    if (!m.status || reports_ov(m) || m.status->voltage_10mv >= kOvClear10mV) ov_ok = false;
+    if (!m.status || reports_od(m) || m.status->voltage_10mv <= kDischargeClear10mV) od_ok = false;
   }
   if (latches.ov_error && ov_ok) {
     latches.ov_error = false;
@@ -90,7 +92,7 @@ void Controller::Impl::handle_transitions(MonoMs now) {
     }
     if (t.connected & b) {
       emit(Severity::info, "module_connected", "module connected", now, a);
-      balance_pending = true;  // checked again whenever a module (re)connects
+      phase.recheck();  // the pre-check runs again whenever a module (re)connects
     }
     if (t.duplicate_set & b)
       emit(Severity::error, "duplicate_address", "two serial numbers at one address", now, a,
@@ -98,27 +100,22 @@ void Controller::Impl::handle_transitions(MonoMs now) {
   }
 }
 
-void Controller::Impl::update_balance(MonoMs now, bool all_in, std::uint16_t connected) {
-  if (!balance_pending) {
-    balance_fail = false;
-    return;
-  }
-  if (!all_in) return;  // evaluated once every module is in and the topology is valid
-  const BalanceResult r = check_balance(reg, cfg.topology, connected);
-  if (!r.pass && balance_fail) return;  // still failing: one event per episode
+void Controller::Impl::update_balance(MonoMs now, const Derived& d) {
+  // Judged only on the whole picture with a valid topology.
+  if (!phase.balance_due() || !d.pic.whole() || d.topology.error != TopologyError::none) return;
+  const BalanceResult r = check_balance(reg, cfg.topology, d.pic.connected);
+  if (!phase.balance_result(r.pass)) return;  // still failing: one event per episode
   char buf[96];
   std::snprintf(buf, sizeof buf,
                 "balance pre-check %s: RSOC spread %.0f %%, voltage spread %.2f V%s",
                 r.pass ? "passed" : "failed", r.rsoc_spread_pct, r.voltage_spread_v,
                 r.rsoc_unknown ? ", RSOC unknown" : "");
-  balance_fail = !r.pass;
-  if (r.pass) balance_pending = false;
   emit(r.pass ? Severity::info : Severity::warning, r.pass ? "balance_pass" : "balance_fail", buf,
        now, -1, "balance");
 }
 
-void Controller::Impl::update_overcurrent(MonoMs now, bool tick, double current_a,
-                                          bool have_current) {
+void Controller::Impl::update_overcurrent(MonoMs now, bool tick, const Aggregate& agg) {
+  const bool have_current = agg.count > 0;
   const double rating = spec.max_current_a;
   const double instant = rating * cfg.limits.overcurrent_instant_pct / 100.0;
   const MonoMs holdoff = static_cast<MonoMs>(cfg.limits.overcurrent_holdoff_s) * 1000;
@@ -142,8 +139,8 @@ void Controller::Impl::update_overcurrent(MonoMs now, bool tick, double current_
            path);
     }
   };
-  step(oc_charge, current_a, "charge");
-  step(oc_discharge, -current_a, "discharge");
+  step(oc_charge, agg.current_a, "charge");
+  step(oc_discharge, -agg.current_a, "discharge");
 }
 
 void Controller::Impl::update_heatsink(MonoMs now) {
@@ -171,33 +168,79 @@ void Controller::Impl::update_heatsink(MonoMs now) {
        -1, "heatsink");
 }
 
-void Controller::Impl::update_shutdown(MonoMs now, double current_a, bool have_current) {
-  if (shutdown) return;
+void Controller::Impl::update_shutdown(MonoMs now, const Aggregate& agg) {
+  if (phase.in(Phase::shutdown)) return;
   if (!latches.discharge_error) {
     discharge_error_since = -1;
     return;
   }
   if (discharge_error_since < 0) discharge_error_since = now;
-  if (have_current && current_a > kChargingA) discharge_error_since = now;  // charging
+  if (agg.count > 0 && agg.current_a > kChargingA) discharge_error_since = now;  // charging
   if (now - discharge_error_since >= static_cast<MonoMs>(cfg.limits.auto_shutdown_s) * 1000) {
-    shutdown = true;
+    phase.shut_down();
     emit(Severity::warning, "auto_shutdown",
          "DISCHARGE ERROR without charging: shutdown requested, power hold released", now, -1,
          "discharge_error");
   }
 }
 
-Causes Controller::Impl::module_lines(std::uint16_t connected) const {
-  Causes c;
+TopologyResult Controller::Impl::topology_of(const Derived& d) const {
+  TopologyInput ti;
+  ti.model = cfg.model;
+  ti.topology = cfg.topology;
+  ti.expected = cfg.expected_modules;
+  ti.present = static_cast<std::uint16_t>(d.pic.connected | d.pic.lost);
+  ti.duplicate = reg.duplicate_mask();
+  ti.any_lost = d.pic.lost != 0;
+  ti.system_voltage_v = d.agg.voltage_v;
+  return check_topology(ti);
+}
+
+HostLimits Controller::Impl::limits_of(const Derived& d) const {
+  LimitsInput li;
+  li.model = cfg.model;
+  li.topology = cfg.topology;
+  li.connected = d.agg.count;
+  li.charge_permitted = !d.charge.any();
+  li.discharge_permitted = !d.discharge.any();
+  int tmin = 1000, tmax = -1000;
   for (int a = 0; a < bus::kMaxModules; ++a) {
-    if (!(connected & (1u << a))) continue;
-    const auto& s = reg.module(a).status;
-    const auto b = static_cast<std::uint16_t>(1u << a);
-    if (!s || !s->chg) c.chg_line |= b;
-    if (!s || !s->ov) c.ov_line |= b;
-    if (!s || !s->dis) c.dis_line |= b;
+    if (!(d.pic.connected & (1u << a))) continue;
+    const ModuleRecord& m = reg.module(a);
+    if (m.status &&
+        (m.status->state == bus::kChargeTerminate || m.status->state == bus::kChargeSuspend))
+      li.charge_stop_reported = true;
+    if (m.alarms) {
+      if (m.alarms->bits & bus::kAlarmChargeTerminate) li.charge_stop_reported = true;
+      tmin = std::min<int>(tmin, m.alarms->temp_min_c);
+      tmax = std::max<int>(tmax, m.alarms->temp_max_c);
+      li.temps_known = true;
+    }
   }
-  return c;
+  li.temp_min_c = tmin;
+  li.temp_max_c = tmax;
+  return compute_limits(cfg.limits, li);
+}
+
+std::uint32_t Controller::Impl::errors_of(const Derived& d) const {
+  std::uint32_t e = 0;
+  auto set = [&](int i, bool on) {
+    if (on) e |= 1u << i;
+  };
+  set(kErrComm, d.pic.lost != 0);
+  set(kErrOv, latches.ov_error);
+  set(kErrDischarge, latches.discharge_error);
+  set(kErrNoModule, !d.pic.connected && !d.pic.lost);
+  if (d.topology.error != TopologyError::none)
+    set(kErrTopoGap + static_cast<int>(d.topology.error) - 1, true);
+  set(kErrMaintenance, phase.in(Phase::maintenance));
+  set(kErrHeatsink, heatsink_trip);
+  set(kErrOvercurrentChg, oc_charge.tripped);
+  set(kErrOvercurrentDis, oc_discharge.tripped);
+  set(kErrBalance, phase.balance_failed());
+  set(kErrHostDisconnect, host_disconnect);
+  set(kErrStateFile, state_file_error);
+  return e;
 }
 
 }  // namespace essd::core

@@ -1,32 +1,15 @@
 // core::Controller: inputs and the interlock evaluation (controller.md
-// "Interlocks", "Auto shut-down"). Every input ends in evaluate(), which
-// recomputes every condition from the current state, so a path opens on
-// the very input that breaks a condition.
+// "Interlocks", "The whole picture", "Auto shut-down"). Every input ends in
+// evaluate(), which takes the picture and recomputes every condition from
+// it, so a path opens on the very input that breaks a condition.
 #include "core/controller.hpp"
 
-#include <algorithm>
-#include <cstdio>
 #include <utility>
 #include <variant>
 
 #include "core/controller_impl.hpp"
 
 namespace essd::core {
-
-namespace {
-
-std::uint8_t ctrl_mode_of(SystemMode m) {
-  switch (m) {
-    case SystemMode::shutdown:
-      return bus::kCtrlShutdown;
-    case SystemMode::maintenance:
-      return bus::kCtrlMaintenance;
-    default:
-      return bus::kCtrlNormal;
-  }
-}
-
-}  // namespace
 
 CoreConfig CoreConfig::from(const Config& c, bool heatsink_configured) {
   CoreConfig cc;
@@ -42,6 +25,7 @@ Controller::Impl::Impl(const CoreConfig& c, MonoMs now, Latches restored)
     : cfg(c),
       spec(model_spec(c.model, c.topology)),
       reg(c.limits.comm_timeout_ms),
+      last_now(now),
       latches(restored) {
   heatsink_trip = cfg.heatsink_configured;  // no reading yet: doubt
   if (latches.ov_error)
@@ -60,7 +44,7 @@ void Controller::Impl::apply_config(const CoreConfig& c) {
   cfg = c;
   spec = model_spec(c.model, c.topology);
   reg.set_comm_timeout(c.limits.comm_timeout_ms);
-  if (regroup) balance_pending = true;  // the groups sharing a connection changed
+  if (regroup) phase.recheck();  // the groups sharing a connection changed
   if (!cfg.heatsink_configured) heatsink_temp_trip = false;
   ++revision;
 }
@@ -80,7 +64,7 @@ void Controller::Impl::emit(Severity sev, std::string kind, std::string message,
 
 void Controller::Impl::on_frame(const CanFrame& frame, MonoMs now) {
   const bus::DecodeResult r = bus::decode(frame);
-  if (maintenance) {
+  if (phase.in(Phase::maintenance)) {
     reg.count(r);  // counted, but module data is ignored in COMM OFF MODE
   } else {
     reg.check(now);  // timeouts first, so a late frame cannot connect on stale data
@@ -100,114 +84,49 @@ void Controller::Impl::on_frame(const CanFrame& frame, MonoMs now) {
   evaluate(now, false);
 }
 
+// One evaluation: the picture first, then every condition judged on it,
+// then the rows of the interlock table.
 void Controller::Impl::evaluate(MonoMs now, bool tick) {
+  last_now = now;
+  const bool maintenance = phase.in(Phase::maintenance);
   if (!maintenance) reg.check(now);
   handle_transitions(now);
   Derived d;
-  d.connected = reg.connected_mask();
-  d.lost = reg.lost_mask();
-  d.agg = aggregate(reg, cfg.topology, d.connected);
-  const bool have_current = d.agg.count > 0;
+  d.pic = take_picture(reg, now, cfg.expected_modules);
+  d.agg = aggregate(reg, cfg.topology, d.pic.connected);
+  d.topology = topology_of(d);
   if (!maintenance) {
-    update_latches(now, d.connected, d.lost);
-    update_overcurrent(now, tick, d.agg.current_a, have_current);
-    update_shutdown(now, d.agg.current_a, have_current);
+    update_latches(now, d);
+    update_overcurrent(now, tick, d.agg);
+    update_shutdown(now, d.agg);
+    update_balance(now, d);
   }
   update_heatsink(now);
-
-  TopologyInput ti;
-  ti.model = cfg.model;
-  ti.topology = cfg.topology;
-  ti.expected = cfg.expected_modules;
-  ti.present = static_cast<std::uint16_t>(d.connected | d.lost);
-  ti.duplicate = reg.duplicate_mask();
-  ti.any_lost = d.lost != 0;
-  ti.system_voltage_v = d.agg.voltage_v;
-  d.topology = check_topology(ti);
-  const bool all_in = d.connected && !d.lost && d.topology.error == TopologyError::none;
-  if (!maintenance) update_balance(now, all_in, d.connected);
-  if (starting && all_in && !balance_pending && !maintenance) starting = false;
-
-  std::uint32_t common = 0;
-  if (starting) common |= kCauseStarting;
-  if (!d.connected && !d.lost) common |= kCauseNoModule;
-  if (d.topology.error != TopologyError::none) common |= kCauseTopology;
-  if (d.lost) common |= kCauseCommError;
-  if (panel.off_mode) common |= kCauseOffMode;
-  if (maintenance) common |= kCauseMaintenance;
-  if (heatsink_trip) common |= kCauseHeatsink;
-  if (balance_fail) common |= kCauseBalance;
-  if (host_disconnect) common |= kCauseHostDisconnect;
-  if (shutdown) common |= kCauseShutdown;
-  // Lines of connected modules, and (fail safe) of any module whose STATUS
-  // is current but which has not (yet) connected: its word counts at once.
-  std::uint16_t talking = 0;
-  for (int a = 0; a < bus::kMaxModules; ++a) {
-    const ModuleRecord& m = reg.module(a);
-    if (m.status && m.last_status_ms >= 0 && now - m.last_status_ms < reg.comm_timeout())
-      talking |= static_cast<std::uint16_t>(1u << a);
-  }
-  const Causes lines = module_lines(static_cast<std::uint16_t>(d.connected | talking));
-
-  d.charge.bits = common;
-  d.charge.chg_line = lines.chg_line;
-  d.charge.ov_line = lines.ov_line;
-  if (panel.hw_chg && !*panel.hw_chg) d.charge.bits |= kCauseHwChg;
-  if (panel.hw_ov && !*panel.hw_ov) d.charge.bits |= kCauseHwOv;
-  if (oc_charge.tripped) d.charge.bits |= kCauseOvercurrent;
-  if (latches.ov_error) d.charge.bits |= kCauseOvError;
-
-  d.discharge.bits = common;
-  d.discharge.dis_line = lines.dis_line;
-  if (panel.hw_dis && !*panel.hw_dis) d.discharge.bits |= kCauseHwDis;
-  if (oc_discharge.tripped) d.discharge.bits |= kCauseOvercurrent;
-  if (latches.discharge_error) d.discharge.bits |= kCauseDischargeError;
-
-  d.mode = shutdown         ? SystemMode::shutdown
-           : maintenance    ? SystemMode::maintenance
-           : panel.off_mode ? SystemMode::off
-                            : SystemMode::normal;
-
-  LimitsInput li;
-  li.model = cfg.model;
-  li.topology = cfg.topology;
-  li.connected = d.agg.count;
-  li.charge_permitted = !d.charge.any();
-  li.discharge_permitted = !d.discharge.any();
-  int tmin = 1000, tmax = -1000;
-  for (int a = 0; a < bus::kMaxModules; ++a) {
-    if (!(d.connected & (1u << a))) continue;
-    const ModuleRecord& m = reg.module(a);
-    if (m.status &&
-        (m.status->state == bus::kChargeTerminate || m.status->state == bus::kChargeSuspend))
-      li.charge_stop_reported = true;
-    if (m.alarms) {
-      if (m.alarms->bits & bus::kAlarmChargeTerminate) li.charge_stop_reported = true;
-      tmin = std::min<int>(tmin, m.alarms->temp_min_c);
-      tmax = std::max<int>(tmax, m.alarms->temp_max_c);
-      li.temps_known = true;
-    }
-  }
-  li.temp_min_c = tmin;
-  li.temp_max_c = tmax;
-  d.limits = compute_limits(cfg.limits, li);
-
-  auto set_err = [&](int i, bool on) {
-    if (on) d.errors |= 1u << i;
-  };
-  set_err(kErrComm, d.lost != 0);
-  set_err(kErrOv, latches.ov_error);
-  set_err(kErrDischarge, latches.discharge_error);
-  set_err(kErrNoModule, !d.connected && !d.lost);
-  if (d.topology.error != TopologyError::none)
-    set_err(kErrTopoGap + static_cast<int>(d.topology.error) - 1, true);
-  set_err(kErrMaintenance, maintenance);
-  set_err(kErrHeatsink, heatsink_trip);
-  set_err(kErrOvercurrentChg, oc_charge.tripped);
-  set_err(kErrOvercurrentDis, oc_discharge.tripped);
-  set_err(kErrBalance, balance_fail);
-
+  phase.observe_talking(d.pic.talking != 0);
+  const RowCauses rows = judge(d);
+  d.charge = rows.charge;
+  d.discharge = rows.discharge;
+  d.mode = phase.in(Phase::shutdown)      ? SystemMode::shutdown
+           : phase.in(Phase::maintenance) ? SystemMode::maintenance
+           : panel.off_mode               ? SystemMode::off
+                                          : SystemMode::normal;
+  d.limits = limits_of(d);
+  d.errors = errors_of(d);
   diff_and_emit(d, now);
+}
+
+RowCauses Controller::Impl::judge(const Derived& d) const {
+  RowCauses r = links_row(d.pic, d.topology);
+  r |= module_lines_row(reg, static_cast<std::uint16_t>(d.pic.connected | d.pic.talking));
+  r |= hw_lines_row(panel);
+  r |= off_mode_row(panel);
+  r |= maintenance_row(phase.phase());
+  r |= overcurrent_row(oc_charge.tripped, oc_discharge.tripped);
+  r |= heatsink_row(heatsink_trip);
+  r |= latches_row(latches);
+  r |= phase_row(phase);
+  r |= host_row(host_disconnect);
+  return r;
 }
 
 void Controller::Impl::diff_and_emit(const Derived& d, MonoMs now) {
@@ -252,6 +171,11 @@ void Controller::Impl::diff_and_emit(const Derived& d, MonoMs now) {
   cur = d;
 }
 
+std::optional<MonoMs> Controller::Impl::next_deadline() const {
+  if (phase.in(Phase::maintenance)) return std::nullopt;  // timeouts do not run
+  return reg.next_deadline(last_now);
+}
+
 // ---- Controller forwarding ----
 
 Controller::Controller(const CoreConfig& config, MonoMs now, Latches restored)
@@ -259,6 +183,7 @@ Controller::Controller(const CoreConfig& config, MonoMs now, Latches restored)
 Controller::~Controller() = default;
 
 void Controller::reconfigure(const CoreConfig& config, MonoMs now) {
+  impl_->evaluate(now, false);  // what the running configuration decided until now
   impl_->apply_config(config);
   impl_->evaluate(now, false);
 }
@@ -267,6 +192,9 @@ void Controller::on_frame(const CanFrame& frame, MonoMs now) {
 }
 void Controller::tick(MonoMs now) {
   impl_->evaluate(now, true);
+}
+void Controller::advance(MonoMs now) {
+  impl_->evaluate(now, false);
 }
 void Controller::set_panel_inputs(const PanelInputs& inputs, MonoMs now) {
   impl_->panel = inputs;
@@ -279,20 +207,26 @@ void Controller::set_heatsink(std::optional<double> celsius, MonoMs now) {
 }
 void Controller::set_maintenance(bool on, MonoMs now) {
   Impl& s = *impl_;
-  if (s.maintenance && !on) {
-    // Leaving COMM OFF MODE: nothing from before is trusted; modules must
-    // connect afresh (STATUS, ALARMS, INFO) and pass the balance pre-check.
-    s.reg.reset_links();
-    s.balance_pending = true;
-    s.balance_fail = false;
+  if (on) {
+    s.phase.enter_maintenance();
+  } else if (s.phase.in(Phase::maintenance)) {
+    // Leaving COMM OFF MODE: nothing from before is trusted. Connected
+    // modules confirm afresh (STATUS, ALARMS, INFO) or are lost after the
+    // timeout; a lost one stays lost until it reconnects; the balance
+    // pre-check runs again.
+    s.reg.forget_connections(now);
+    s.phase.leave_maintenance();
     s.oc_charge.rounds = s.oc_discharge.rounds = 0;
     if (s.latches.discharge_error) s.discharge_error_since = now;
   }
-  s.maintenance = on;
   s.evaluate(now, false);
 }
 void Controller::set_host_disconnect(bool on, MonoMs now) {
   impl_->host_disconnect = on;
+  impl_->evaluate(now, false);
+}
+void Controller::set_state_file_error(bool failing, MonoMs now) {
+  impl_->state_file_error = failing;
   impl_->evaluate(now, false);
 }
 
@@ -303,12 +237,14 @@ bool Controller::discharge_closed() const {
   return !impl_->cur.discharge.any();
 }
 bool Controller::power_hold() const {
-  return !impl_->shutdown;
+  return !impl_->phase.in(Phase::shutdown);
 }
 
 bus::Ctrl Controller::next_ctrl() {
   bus::Ctrl c;
-  c.mode = ctrl_mode_of(impl_->cur.mode);
+  c.mode = impl_->cur.mode == SystemMode::shutdown      ? bus::kCtrlShutdown
+           : impl_->cur.mode == SystemMode::maintenance ? bus::kCtrlMaintenance
+                                                        : bus::kCtrlNormal;
   c.charge_closed = charge_closed();
   c.discharge_closed = discharge_closed();
   c.alive = impl_->ctrl_alive++;
@@ -325,6 +261,12 @@ Latches Controller::latches() const {
 }
 bool Controller::take_latches_dirty() {
   return std::exchange(impl_->latches_dirty, false);
+}
+std::optional<MonoMs> Controller::next_deadline() const {
+  return impl_->next_deadline();
+}
+bool Controller::fresh_start_due() const {
+  return impl_->phase.fresh_start_due();
 }
 SystemSnapshot Controller::snapshot(MonoMs now) const {
   return impl_->snapshot(now);

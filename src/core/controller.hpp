@@ -59,10 +59,16 @@ class Controller {
   // ---- inputs; each re-evaluates the interlocks at once ----
   void on_frame(const CanFrame& frame, MonoMs now);  // decode + registry + evaluate
   void tick(MonoMs now);                             // every 100 ms
+  /// Re-evaluates at `now` without counting a tick: the daemon calls it when
+  /// next_deadline() is reached, so a loss shows when the timeout runs out.
+  void advance(MonoMs now);
   void set_panel_inputs(const PanelInputs& inputs, MonoMs now);
   void set_heatsink(std::optional<double> celsius, MonoMs now);
   void set_maintenance(bool on, MonoMs now);
   void set_host_disconnect(bool on, MonoMs now);  // SunSpec SetOp
+  /// The daemon's latch save failed (true) / succeeded (false): error
+  /// `state_file` stands in between. It blocks no path.
+  void set_state_file_error(bool failing, MonoMs now);
 
   // ---- outputs ----
   bool charge_closed() const;
@@ -77,6 +83,14 @@ class Controller {
   Latches latches() const;
   /// True once after the latches changed (the daemon persists them).
   bool take_latches_dirty();
+  /// The next time at which the picture changes without any input (a module
+  /// lost by timeout, one that stops talking, one that settles); nullopt when
+  /// nothing is pending. The daemon arms a timer and calls advance() then.
+  std::optional<MonoMs> next_deadline() const;
+  /// After an auto shut-down, modules went quiet and talk again while the
+  /// board stayed powered: the daemon starts fresh (a new Controller with
+  /// the latches as restored, paths open, every module connecting anew).
+  bool fresh_start_due() const;
   /// Full view for API, panel and host links; built on demand (not per frame).
   SystemSnapshot snapshot(MonoMs now) const;
   /// Global counters: frames by kind, unknown ids, not-standard frames.

@@ -67,6 +67,7 @@ bool Registry::apply(const bus::DecodeResult& r, MonoMs now) {
         } else if constexpr (std::is_same_v<T, bus::Alarms>) {
           changed |= !m.alarms || !(*m.alarms == msg);
           m.alarms = msg;
+          m.last_alarms_ms = now;
           m.fresh_alarms = true;
         } else if constexpr (std::is_same_v<T, bus::Info>) {
           changed |= apply_info(m, a, msg, now);
@@ -90,10 +91,18 @@ bool Registry::apply(const bus::DecodeResult& r, MonoMs now) {
         }
       },
       *r.message);
-  if (m.link != Link::connected) {
-    const Link before = m.link;
+  // A sender frozen before it ever connected, but that has sent STATUS,
+  // ALARMS and INFO, is lost like a connected one: it was seen, so it must
+  // not vanish from the picture when it falls silent.
+  if (m.link == Link::absent && m.alive_repeats >= kFrozenRepeats && m.status && m.alarms &&
+      m.info) {
+    lose(m, a, true);
+    changed = true;
+  }
+  if (m.link != Link::connected || m.reconfirm) {
+    const bool before = m.link == Link::connected && !m.reconfirm;
     try_connect(m, a, now);
-    changed |= before != m.link;
+    changed |= before != (m.link == Link::connected && !m.reconfirm);
   }
   return changed;
 }
@@ -120,7 +129,9 @@ bool Registry::apply_status(ModuleRecord& m, int a, const bus::Status& s, MonoMs
     // A frozen sender: lost if it was connected, and its STATUS frames do
     // not count towards (re)connection until the counter moves again.
     if (m.link == Link::connected) lose(m, a, true);
-    m.fresh_status = false;
+    // Nothing a hung sender says counts towards its reconnection: STATUS,
+    // ALARMS and INFO must all come once its counter moves again.
+    m.fresh_status = m.fresh_alarms = m.fresh_info = false;
     return true;
   }
   m.fresh_status = true;
@@ -139,6 +150,7 @@ bool Registry::apply_info(ModuleRecord& m, int a, const bus::Info& s, MonoMs now
   const bool changed = !m.info || !(*m.info == s);
   m.info = s;
   m.last_info_ms = now;
+  if (!m.fresh_info) m.first_info_ms = now;
   m.fresh_info = true;
   return changed || m.duplicate;
 }
@@ -149,6 +161,7 @@ void Registry::try_connect(ModuleRecord& m, int a, MonoMs now) {
   const bool status_current = m.last_status_ms >= 0 && now - m.last_status_ms < timeout_ms_;
   if (m.fresh_status && m.fresh_alarms && m.fresh_info && status_current) {
     m.link = Link::connected;
+    m.reconfirm = false;
     trans_.connected |= bit(a);
     trans_.lost &= static_cast<std::uint16_t>(~bit(a));
     trans_.lost_frozen &= static_cast<std::uint16_t>(~bit(a));
@@ -157,6 +170,7 @@ void Registry::try_connect(ModuleRecord& m, int a, MonoMs now) {
 
 void Registry::lose(ModuleRecord& m, int a, bool frozen) {
   m.link = Link::lost;
+  m.reconfirm = false;
   m.fresh_status = m.fresh_alarms = m.fresh_info = false;
   trans_.lost |= bit(a);
   if (frozen) trans_.lost_frozen |= bit(a);
@@ -172,8 +186,15 @@ bool Registry::check(MonoMs now) {
       lose(m, a, false);
       changed = true;
     } else if (m.link != Link::connected && status_old) {
-      // A STATUS that has timed out no longer counts towards connecting.
+      // A STATUS that has timed out no longer counts towards connecting;
+      // after such a silence the module may have been swapped, so its
+      // ALARMS and INFO (serial byte) must come afresh too.
       m.fresh_status = false;
+      if (m.last_status_ms >= 0) {
+        const MonoMs silent_from = m.last_status_ms + timeout_ms_;
+        if (m.last_alarms_ms < silent_from) m.fresh_alarms = false;
+        if (m.last_info_ms < silent_from) m.fresh_info = false;
+      }
     }
     if (m.duplicate && now - m.duplicate_last_ms >= kDuplicateClearMs) {
       m.duplicate = false;
@@ -184,14 +205,47 @@ bool Registry::check(MonoMs now) {
   return changed;
 }
 
-void Registry::reset_links() {
+void Registry::forget_connections(MonoMs now) {
   for (auto& m : mods_) {
-    m.link = Link::absent;
     m.fresh_status = m.fresh_alarms = m.fresh_info = false;
     m.alive_repeats = 0;
-    m.last_status_ms = -1;
+    m.reconfirm = m.link == Link::connected;
+    // The timeout runs from leaving maintenance for a module that was in.
+    m.last_status_ms = m.reconfirm ? now : -1;
   }
   trans_ = {};
+}
+
+std::uint16_t Registry::talking_mask(MonoMs now) const {
+  std::uint16_t t = 0;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    const ModuleRecord& m = mods_[static_cast<std::size_t>(a)];
+    if (m.last_status_ms >= 0 && now - m.last_status_ms < timeout_ms_) t |= bit(a);
+  }
+  return t;
+}
+
+std::uint16_t Registry::settling_mask(MonoMs now) const {
+  std::uint16_t t = 0;
+  for (int a = 0; a < bus::kMaxModules; ++a) {
+    const ModuleRecord& m = mods_[static_cast<std::size_t>(a)];
+    if (m.link == Link::connected && (m.reconfirm || now - m.first_info_ms < kSettleMs))
+      t |= bit(a);
+  }
+  return t;
+}
+
+std::optional<MonoMs> Registry::next_deadline(MonoMs after) const {
+  std::optional<MonoMs> d;
+  auto take = [&](MonoMs t) {
+    if (t > after && (!d || t < *d)) d = t;
+  };
+  for (const auto& m : mods_) {
+    if (m.last_status_ms >= 0) take(m.last_status_ms + timeout_ms_);  // lost / stops talking
+    if (m.link == Link::connected) take(m.first_info_ms + kSettleMs);
+    if (m.duplicate) take(m.duplicate_last_ms + kDuplicateClearMs);
+  }
+  return d;
 }
 
 }  // namespace essd::core

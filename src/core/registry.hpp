@@ -34,6 +34,8 @@ struct ModuleRecord {
   MonoMs last_valid_ms = -1;  // any valid frame
   MonoMs last_status_ms = -1;
   MonoMs last_info_ms = -1;
+  MonoMs last_alarms_ms = -1;
+  MonoMs first_info_ms = -1;  // first INFO since the module was last absent/lost
   std::optional<bus::Status> status;
   std::optional<bus::Alarms> alarms;
   std::optional<bus::Info> info;
@@ -44,6 +46,9 @@ struct ModuleRecord {
   std::uint64_t missed_frames = 0;
   // Connection bookkeeping: what arrived since the module was last absent/lost.
   bool fresh_status = false, fresh_alarms = false, fresh_info = false;
+  // Connected before COMM OFF MODE: must send STATUS, ALARMS and INFO afresh
+  // before it counts again, and is lost if it stays silent for the timeout.
+  bool reconfirm = false;
   int alive_repeats = 0;  // consecutive STATUS frames repeating the alive counter
   bool duplicate = false;
   MonoMs duplicate_last_ms = -1;  // last time two serial bytes alternated
@@ -68,6 +73,9 @@ class Registry {
   static constexpr MonoMs kDuplicateWindowMs = 1250;
   /// A duplicate clears after three INFO periods without alternating serials.
   static constexpr MonoMs kDuplicateClearMs = 3000;
+  /// A newly connected module counts only once a second serial byte at its
+  /// address could have shown: its first INFO is a whole duplicate window old.
+  static constexpr MonoMs kSettleMs = kDuplicateWindowMs;
 
   explicit Registry(int comm_timeout_ms = 500) : timeout_ms_(comm_timeout_ms) {}
 
@@ -81,9 +89,12 @@ class Registry {
   void count(const bus::DecodeResult& r);
   /// Timeouts and duplicate clearing; returns true when anything changed.
   bool check(MonoMs now);
-  /// Forget link states (all absent, need fresh STATUS/ALARMS/INFO), keep
-  /// last values and counters. Used when leaving maintenance.
-  void reset_links();
+  /// Leaving maintenance at `now`: nothing from before is trusted. A
+  /// connected module must send STATUS, ALARMS and INFO afresh before it
+  /// counts again (it is settling until then) and is lost if no STATUS comes
+  /// within the timeout; a lost module stays lost until it reconnects. Last
+  /// values and counters are kept.
+  void forget_connections(MonoMs now);
 
   Transitions take_transitions() {
     Transitions t = trans_;
@@ -95,6 +106,14 @@ class Registry {
   std::uint16_t connected_mask() const { return mask_of(Link::connected); }
   std::uint16_t lost_mask() const { return mask_of(Link::lost); }
   std::uint16_t duplicate_mask() const;
+  /// Modules whose latest valid STATUS is younger than the timeout.
+  std::uint16_t talking_mask(MonoMs now) const;
+  /// Connected modules whose first INFO is younger than kSettleMs, or that
+  /// have not reconfirmed since COMM OFF MODE.
+  std::uint16_t settling_mask(MonoMs now) const;
+  /// The earliest time after `after` at which a loss, the end of talking
+  /// or of settling changes the picture; nullopt when none is pending.
+  std::optional<MonoMs> next_deadline(MonoMs after) const;
   const FrameCounters& counters() const { return counters_; }
 
  private:

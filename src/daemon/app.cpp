@@ -10,7 +10,7 @@
 #include <boost/asio/post.hpp>
 
 #include "config/config.hpp"
-#include "core/latch_file.hpp"
+#include "daemon/latch_file.hpp"
 #include "daemon/logging.hpp"
 #include "essd/module_bus.hpp"
 #include "essd/version.hpp"
@@ -50,6 +50,7 @@ App::App(asio::io_context& io, CommandLine cl, Config config, std::string config
       config_source_(std::move(config_source)),
       tick_timer_(io),
       panel_timer_(io),
+      deadline_timer_(io),
       stop_timer_(io),
       signals_(io) {}
 
@@ -85,18 +86,16 @@ int App::start() {
   history_ =
       std::make_unique<history::History>(io_, config_.history.path, config_.history.max_events);
 
-  // 3. The controller, with the persisted latches (they can only keep paths open).
-  auto loaded = core::load_latches(config_.system.state_file);
-  bool heatsink_configured = sim || !config_.limits.heatsink_sensor.empty();
-  controller_ =
-      std::make_unique<core::Controller>(core::CoreConfig::from(config_, heatsink_configured),
-                                         now(), loaded.latches.value_or(core::Latches{}));
+  // 3. The controller, with the persisted latches (they can only keep paths
+  // open; an unusable file restores both as set).
+  auto loaded = load_latch_file(config_.system.state_file);
+  controller_ = std::make_unique<core::Controller>(core_config(config_), now(),
+                                                   loaded.latches.value_or(core::Latches{}));
   std::weak_ptr<bool> alive = alive_;
   latch_saver_ = std::make_unique<LatchSaver>([this, alive](std::string err) {
-    if (err.empty()) return;
     asio::post(io_, [this, alive, err] {
       if (alive.expired() || !*alive.lock()) return;
-      emit(Severity::error, "state_file_error", "cannot save latches: " + err);
+      on_save_result(err);
     });
   });
   emit(Severity::info, "start",
@@ -109,7 +108,8 @@ int App::start() {
   }
   if (!loaded.error.empty()) {
     emit(Severity::error, "state_file_error",
-         "latch state file " + config_.system.state_file + " unusable: " + loaded.error);
+         "latch state file " + config_.system.state_file + " unusable (" + loaded.error +
+             "): OV ERROR and DISCHARGE ERROR restored as set");
   }
 
   // 4. The module bus and the heatsink sensor.
@@ -229,7 +229,17 @@ void App::start_inputs() {
   update_inputs();
 }
 
+core::CoreConfig App::core_config(const Config& c) const {
+  const bool heatsink_configured = cl_.sim_modules.has_value() || !c.limits.heatsink_sensor.empty();
+  return core::CoreConfig::from(c, heatsink_configured);
+}
+
 void App::update_inputs() {
+  controller_->set_panel_inputs(read_inputs(), now());
+  after_input();
+}
+
+core::PanelInputs App::read_inputs() const {
   core::PanelInputs in;
   // SW ON: the resistor between GND and SW ON selects OFF mode; the input
   // reads active while it is fitted.
@@ -237,8 +247,7 @@ void App::update_inputs() {
   if (pins_.hw_chg) in.hw_chg = pins_.hw_chg->get();
   if (pins_.hw_dis) in.hw_dis = pins_.hw_dis->get();
   if (pins_.hw_ov) in.hw_ov = pins_.hw_ov->get();
-  controller_->set_panel_inputs(in, now());
-  after_input();
+  return in;
 }
 
 void App::start_host_links() {
@@ -261,6 +270,7 @@ void App::start_host_links() {
     std::weak_ptr<bool> alive = alive_;
     modbus_->on_set_op([this, alive](bool disconnect) {
       if (alive.expired() || !*alive.lock()) return;
+      host_disconnect_ = disconnect;
       controller_->set_host_disconnect(disconnect, now());
       after_input();
     });
@@ -293,6 +303,7 @@ void App::shutdown() {
   notifier_.stopping();
   tick_timer_.cancel();
   panel_timer_.cancel();
+  deadline_timer_.cancel();
   // Fail safe first: both paths open, then tell the modules (mode 0, both open).
   if (pins_.charge_path) pins_.charge_path->set(false);
   if (pins_.discharge_path) pins_.discharge_path->set(false);

@@ -96,6 +96,11 @@ class App : public api::Backend {
   void emit(Severity sev, std::string kind, std::string message, std::string cause = {});
   void record(const Event& e);
   void update_inputs();
+  core::PanelInputs read_inputs() const;
+  void arm_deadline();
+  void on_save_result(const std::string& error);
+  core::CoreConfig core_config(const Config& c) const;
+  void fresh_start();
   void notify_status(const SystemSnapshot& snap);
   void on_signal(int signo);
   api::ActionResult reload_config(const std::string& who);
@@ -133,7 +138,9 @@ class App : public api::Backend {
   systemd::Notifier notifier_;
 
   boost::asio::steady_timer tick_timer_;
-  boost::asio::steady_timer panel_timer_;  // DISP hold reaching 3 s between ticks
+  boost::asio::steady_timer panel_timer_;     // DISP hold reaching 3 s between ticks
+  boost::asio::steady_timer deadline_timer_;  // the controller's next_deadline(): losses
+  std::optional<MonoMs> armed_deadline_;
   boost::asio::steady_timer stop_timer_;
   boost::asio::signal_set signals_;
   std::chrono::steady_clock::time_point next_tick_{};
@@ -148,6 +155,9 @@ class App : public api::Backend {
   std::uint64_t ctrl_sent_ = 0, ctrl_dropped_ = 0, ctrl_immediate_ = 0;
   std::uint64_t events_total_ = 0;
   std::uint64_t heatsink_errors_ = 0;
+  bool host_disconnect_ = false;     // last SetOp, kept for a fresh start
+  bool state_file_failing_ = false;  // the last latch save failed
+  std::uint64_t fresh_starts_ = 0;
   bool stopping_ = false;
   int exit_code_ = kExitOk;
   // Handlers check this: a late completion after destruction does nothing.

@@ -88,6 +88,7 @@ json App::counters() {
                {"late_ticks", lag_.late_ticks()}};
   j["events"] = events_total_;
   j["heatsink_read_errors"] = heatsink_errors_;
+  j["fresh_starts"] = fresh_starts_;
   j["uptime_s"] = uptime_s();
   return j;
 }
@@ -181,8 +182,7 @@ api::ActionResult App::reload_config(const std::string& who) {
   next.host_can = config_.host_can;
   next.host_modbus = config_.host_modbus;
 
-  bool heatsink_configured = sim_bus_ != nullptr || !config_.limits.heatsink_sensor.empty();
-  controller_->reconfigure(core::CoreConfig::from(next, heatsink_configured), now());
+  controller_->reconfigure(core_config(next), now());
   server_->update_options(next.api.admin_group, next.api.max_clients);
   config_ = std::move(next);
   for (const auto& w : loaded.warnings) spdlog::warn("{}", w);

@@ -89,6 +89,7 @@ void App::on_tick() {
 }
 
 void App::after_input() {
+  if (controller_->fresh_start_due() && !stopping_) fresh_start();
   if (controller_->take_ctrl_request()) {
     ++ctrl_immediate_;
     send_ctrl();
@@ -98,6 +99,60 @@ void App::after_input() {
     latch_saver_->save(config_.system.state_file, controller_->latches());
   }
   drain_events();
+  arm_deadline();
+}
+
+// A module is lost when comm_timeout_ms runs out, not at the next tick: the
+// controller names the next moment its picture changes by itself, and a
+// timer calls it then. One wake-up is kept armed at the earliest deadline;
+// when it fires it re-arms for the next one.
+void App::arm_deadline() {
+  const auto due = controller_->next_deadline();
+  if (!due || stopping_) return;
+  if (armed_deadline_ && *armed_deadline_ <= *due) return;
+  armed_deadline_ = *due;
+  std::weak_ptr<bool> alive = alive_;
+  deadline_timer_.expires_at(origin_ + std::chrono::milliseconds(*due));
+  deadline_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (alive.expired() || !*alive.lock() || ec || stopping_) return;
+    armed_deadline_.reset();
+    controller_->advance(now());
+    after_input();
+  });
+}
+
+void App::on_save_result(const std::string& error) {
+  const bool failing = !error.empty();
+  if (failing && !state_file_failing_) {
+    emit(Severity::error, "state_file_error",
+         "cannot save latches (retrying every second): " + error);
+  } else if (!failing && state_file_failing_) {
+    emit(Severity::info, "state_file_ok", "latches saved to " + config_.system.state_file);
+  }
+  if (failing == state_file_failing_) return;
+  state_file_failing_ = failing;
+  controller_->set_state_file_error(failing, now());
+  after_input();
+}
+
+// controller.md "Auto shut-down": where the board stays powered, modules
+// that talk again after the shut-down get a controller as after a restart.
+void App::fresh_start() {
+  const core::Latches latches = controller_->latches();
+  if (controller_->take_latches_dirty()) latch_saver_->save(config_.system.state_file, latches);
+  drain_events();
+  const MonoMs t = now();
+  controller_ = std::make_unique<core::Controller>(core_config(config_), t, latches);
+  ++fresh_starts_;
+  controller_->set_panel_inputs(read_inputs(), t);
+  if (host_disconnect_) controller_->set_host_disconnect(true, t);
+  if (state_file_failing_) controller_->set_state_file_error(true, t);
+  armed_deadline_.reset();
+  deadline_timer_.cancel();
+  emit(Severity::warning, "fresh_start",
+       "modules talk again after the auto shut-down: starting fresh (paths open, latches as "
+       "restored, every module connecting anew)");
+  send_ctrl();  // the modules hear at once: both paths open, mode normal
 }
 
 void App::send_ctrl() {

@@ -12,7 +12,8 @@ Rig::~Rig() {
 }
 
 std::string Rig::config_text(const std::string& extra) const {
-  std::string t = "[system]\nstate_file = \"" + (dir / "latches.state") + "\"\n";
+  const std::string state = state_file.empty() ? dir / "latches.state" : state_file;
+  std::string t = "[system]\nstate_file = \"" + state + "\"\n";
   if (bus_ == Bus::pty_sim) {
     t += "[bus]\ntransport = \"slcan\"\ndevice = \"" + pty_ + "\"\n";
   }
@@ -34,7 +35,7 @@ void Rig::start() {
     ASSERT_TRUE(line) << "ess-sim printed no pty path; log:\n" << read_file(dir / "sim.log");
     pty_ = *line;
   }
-  write_file(config_path(), config_text());
+  write_file(config_path(), config_text(extra_config));
   start_essd();
 }
 

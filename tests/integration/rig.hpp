@@ -20,6 +20,8 @@ class Rig {
   ~Rig();
 
   TempDir dir;
+  std::string state_file;    // "" = dir/latches.state
+  std::string extra_config;  // appended to the config start() writes
   std::string socket() const { return dir / "essd.sock"; }
   std::string sim_socket() const { return dir / "sim.sock"; }
   std::string config_path() const { return dir / "essd.toml"; }

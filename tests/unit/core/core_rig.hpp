@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/controller.hpp"
+#include "core/registry.hpp"
 #include "essd/module_bus.hpp"
 
 namespace essd::core::test {
@@ -104,11 +105,15 @@ struct Rig {
   void run_ms(MonoMs ms) {
     for (MonoMs t = 0; t < ms; t += 100) period();
   }
-  /// Connect every module: the first period carries INFO.
+  /// Connect every module: the first period carries INFO; then wait until a
+  /// duplicate at each address could have shown (Registry::kSettleMs), so
+  /// the modules count towards closing.
   void connect() {
     period_count = 0;
     period();
+    run_ms(kSettleRunMs);
   }
+  static constexpr MonoMs kSettleRunMs = (Registry::kSettleMs + 99) / 100 * 100;
   bool silent(std::uint8_t a) const {
     return std::find(muted.begin(), muted.end(), a) != muted.end();
   }

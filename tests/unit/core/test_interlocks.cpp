@@ -95,7 +95,7 @@ std::vector<Row> rows() {
        [](Rig& r, const Topo&) { r.ctl.set_panel_inputs({}, r.now); }, 0},
       {"maintenance", "maintenance", true, true,
        [](Rig& r, const Topo&) { r.ctl.set_maintenance(true, r.now); },
-       [](Rig& r, const Topo&) { r.ctl.set_maintenance(false, r.now); }, 1100},
+       [](Rig& r, const Topo&) { r.ctl.set_maintenance(false, r.now); }, 2500},
       {"overcurrent_charge", "overcurrent", true, false,
        [](Rig& r, const Topo& t) {
          set_all(r, [&](ModuleModel& m) { m.current_a = module_current(t, 60); });
@@ -129,7 +129,7 @@ std::vector<Row> rows() {
          r.run_ms(600);
          r.mods[1].rsoc = 70;  // comes back 10 points off its neighbour
          r.muted.clear();
-         r.run_ms(1000);
+         r.run_ms(2500);  // reconnects with its next INFO, then settles
        },
        [](Rig& r, const Topo&) { r.mods[1].rsoc = 62; }, 100, false},
       {"host_disconnect", "host_disconnect", true, true,
@@ -307,7 +307,7 @@ TEST(Interlocks, MaintenanceIgnoresModuleDataAndSendsMode1) {
   r.mods[0].state = bus::kStandby;
   r.ctl.set_maintenance(false, r.now);
   EXPECT_FALSE(r.ctl.charge_closed());  // fresh data needed
-  r.run_ms(1100);
+  r.run_ms(2500);                       // INFO within 1 s, then one duplicate window
   EXPECT_TRUE(r.ctl.charge_closed());
   EXPECT_EQ(r.ctl.next_ctrl().mode, bus::kCtrlNormal);
 }

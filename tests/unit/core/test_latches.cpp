@@ -1,13 +1,7 @@
 // OV ERROR / DISCHARGE ERROR latches: set, clearing thresholds, events,
-// and the state file (atomic save, torn/corrupt/missing detection).
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
-#include "core/latch_file.hpp"
+// and the state file's bytes (torn/corrupt content restores both as set;
+// the file I/O is the daemon's, tested in tests/unit/daemon_state).
+#include "core/latch_codec.hpp"
 #include "core_rig.hpp"
 
 namespace essd::core::test {
@@ -84,66 +78,47 @@ TEST(Latches, DoNotClearWhileAModuleIsLost) {
   EXPECT_TRUE(r.ctl.latches().discharge_error);  // module 1 unknown
 }
 
-class StateFile : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/essd-core-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir = tmpl;
-    path = (dir / "latches.state").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
-  void write(const std::string& text) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-  }
-  std::filesystem::path dir;
-  std::string path;
-};
-
-TEST_F(StateFile, RoundTrip) {
+TEST(StateBytes, RoundTrip) {
   for (const Latches l :
        {Latches{false, false}, Latches{true, false}, Latches{false, true}, Latches{true, true}}) {
-    ASSERT_EQ(save_latches(path, l), "");
-    const auto r = load_latches(path);
-    ASSERT_TRUE(r.latches) << r.error;
-    EXPECT_EQ(*r.latches, l);
-    EXPECT_EQ(r.error, "");
+    const auto r = decode_latches(encode_latches(l));
+    EXPECT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.latches, l);
   }
-  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_EQ(
+      encode_latches({false, true}).rfind("essd-latches 1\nov_error 0\ndischarge_error 1\n", 0),
+      0u);
 }
 
-TEST_F(StateFile, MissingIsNoErrorAndNothingRestored) {
-  const auto r = load_latches(path);
-  EXPECT_FALSE(r.latches);
-  EXPECT_EQ(r.error, "");
-}
-
-TEST_F(StateFile, TornFileDetected) {
-  const std::string full = format_latches({true, true});
+TEST(StateBytes, TornContentRestoresBothSet) {
+  const std::string full = encode_latches({false, false});
   for (std::size_t cut = 0; cut < full.size(); ++cut) {
-    write(full.substr(0, cut));
-    const auto r = load_latches(path);
-    EXPECT_FALSE(r.latches) << "cut at " << cut;
-    EXPECT_NE(r.error, "") << "cut at " << cut;
+    const auto r = decode_latches(full.substr(0, cut));
+    EXPECT_FALSE(r.ok()) << "cut at " << cut;
+    EXPECT_EQ(r.latches, (Latches{true, true})) << "cut at " << cut;
   }
 }
 
-TEST_F(StateFile, CorruptFileDetected) {
-  const std::string full = format_latches({false, true});
+TEST(StateBytes, CorruptContentRestoresBothSet) {
+  const std::string full = encode_latches({false, false});
   for (std::size_t i = 0; i < full.size(); ++i) {
     std::string bad = full;
     bad[i] = static_cast<char>(bad[i] ^ 0x01);
-    write(bad);
-    const auto r = load_latches(path);
-    EXPECT_FALSE(r.latches) << "flip at " << i;
-    EXPECT_NE(r.error, "");
+    const auto r = decode_latches(bad);
+    EXPECT_FALSE(r.ok()) << "flip at " << i;
+    EXPECT_EQ(r.latches, (Latches{true, true})) << "flip at " << i;
   }
-  write(std::string(10000, 'x'));
-  EXPECT_FALSE(load_latches(path).latches);
+  EXPECT_FALSE(decode_latches(std::string(10000, 'x')).ok());
+  EXPECT_EQ(decode_latches(std::string(10000, 'x')).latches, (Latches{true, true}));
 }
 
-TEST_F(StateFile, SaveIntoMissingDirectoryReportsError) {
-  EXPECT_NE(save_latches((dir / "nope" / "latches.state").string(), {true, false}), "");
+TEST(Latches, RestoredBothSetClearFromFreshData) {
+  Rig r(make_config(Model::ij1001c, Topology::parallel), 2, Latches{true, true});
+  r.connect();
+  EXPECT_FALSE(r.ctl.latches().ov_error);
+  EXPECT_FALSE(r.ctl.latches().discharge_error);
+  EXPECT_TRUE(r.ctl.charge_closed());
+  EXPECT_TRUE(r.ctl.discharge_closed());
 }
 
 }  // namespace
