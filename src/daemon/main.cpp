@@ -11,6 +11,9 @@
 #include "daemon/command_line.hpp"
 #include "daemon/logging.hpp"
 #include "essd/version.hpp"
+#ifdef ESSD_FAULT_INJECTION
+#include "daemon/fault_injection.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace essd::daemon;
@@ -41,6 +44,9 @@ int main(int argc, char** argv) {
     boost::asio::io_context io(1);
     App app(io, *cl, std::move(*loaded.config), loaded.source);
     if (int rc = app.start(); rc != kExitOk) return rc;
+#ifdef ESSD_FAULT_INJECTION
+    install_fault_injection(io);  // the test binary only (fault_injection.hpp)
+#endif
     return app.run();
   } catch (const std::exception& e) {
     // Anything thrown this far is a bug; the GPIO lines were requested so

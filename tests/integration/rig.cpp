@@ -34,7 +34,7 @@ void Rig::start() {
     ASSERT_TRUE(line) << "ess-sim printed no pty path; log:\n" << read_file(dir / "sim.log");
     pty_ = *line;
   }
-  write_file(config_path(), config_text());
+  write_file(config_path(), config_text(extra_config));
   start_essd();
 }
 
@@ -45,7 +45,8 @@ void Rig::start_essd() {
   SpawnOptions o;
   o.output_file = log_path();
   o.env = {"NOTIFY_SOCKET=" + notify_->path()};
-  std::vector<std::string> argv{bin("essd"), "--config", config_path()};
+  o.env.insert(o.env.end(), essd_env.begin(), essd_env.end());
+  std::vector<std::string> argv{essd_binary, "--config", config_path()};
   if (bus_ == Bus::in_process_sim) {
     argv.push_back("--sim");
     argv.push_back(std::to_string(modules_));
