@@ -62,9 +62,16 @@ TEST_P(InternalError, PathsOpenAndFinalCtrlBeforeANonZeroExit) {
   const auto code = rig.essd().wait(Ms(10000));
   ASSERT_TRUE(code) << "essd did not exit";
   EXPECT_NE(*code, 0);
-  if (f.exit_code >= 0) EXPECT_EQ(*code, f.exit_code);
-  // No CTRL can come after the exit: this one is the final CTRL.
-  EXPECT_TRUE(sim_paths(rig, "--")) << "the final CTRL says both paths open";
+  if (f.exit_code >= 0) {
+    EXPECT_EQ(*code, f.exit_code);
+  }
+  // No CTRL can come after the exit: when the simulator has read what is
+  // still in the pty, the last CTRL it heard is the final one.
+  bool open = false;
+  for (const auto deadline = Clock::now() + Ms(3000); !open && Clock::now() < deadline;) {
+    open = sim_paths(rig, "--");  // each query is a round trip to ess-sim
+  }
+  EXPECT_TRUE(open) << "the final CTRL says both paths open";
   const std::string log = read_file(rig.log_path());
   EXPECT_NE(log.find("driving both paths open"), std::string::npos) << log;
   EXPECT_NE(log.find("final CTRL sent (mode 0, both paths open)"), std::string::npos) << log;
@@ -297,7 +304,7 @@ std::optional<SlcanHost::Rx> frame_after(SlcanHost& host, api::Client& pace, std
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     for (const auto& f : host.frames()) {
-      if (f.id == id && f.at > t && f.data.size() >= 8) return f;
+      if (f.id == id && f.at > t && f.data.size() >= (id == 0x35C ? 2u : 8u)) return f;
     }
     if (Clock::now() >= deadline) return std::nullopt;
     pace.next_message(Ms(50));
@@ -333,13 +340,16 @@ TEST(HostCan, FramesCarryTheStateWhenSentAndAPathOpeningGoesOutAtOnce) {
   ASSERT_TRUE(opened);
   const auto open_at = Clock::now();
   limits = frame_after(host, w, 0x351, last_period, Ms(3000));
-  alarms = frame_after(host, w, 0x359, last_period, Ms(3000));
-  ASSERT_TRUE(limits && alarms) << "no frame set after the path opened";
+  ASSERT_TRUE(limits) << "no frame set after the path opened";
   EXPECT_LT(limits->at, last_period + Ms(4000)) << "sent at once, not a period later";
   EXPECT_LT(std::chrono::duration_cast<Ms>(limits->at - open_at).count(), 1000);
   EXPECT_EQ(ccl_deciamps(*limits), 0);
   EXPECT_EQ(dcl_deciamps(*limits), 0);
-  EXPECT_NE(alarms->data[1] & 0x08, 0) << "system error (communication error)";
+  // (The module's going silent opens the paths through its lines before
+  // its loss is declared: the frames say what holds at that moment.)
+  auto enables = frame_after(host, w, 0x35C, limits->at - std::chrono::microseconds(1), Ms(3000));
+  ASSERT_TRUE(enables);
+  EXPECT_EQ(enables->data[0] & 0xC0, 0) << "charge and discharge enable both 0";
   std::vector<std::uint32_t> ids;
   for (const auto& f : host.frames()) {
     if (f.at >= limits->at && f.at < limits->at + Ms(500)) ids.push_back(f.id);
