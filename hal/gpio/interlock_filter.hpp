@@ -8,7 +8,8 @@
 //    line an edge from the safe level is a visit to the unsafe one, even if
 //    the line is back before the level can be read);
 //  - the safe level is accepted only when it is read back and no edge came
-//    for `window` ms;
+//    for `window` ms, counted from the later of the last edge and the first
+//    safe read after it;
 //  - a read error makes the input unsafe and restarts the window; fail()
 //    (a broken event fd) makes it unsafe for good.
 #include <optional>
@@ -47,6 +48,10 @@ class InterlockFilter {
       raw_safe_ = false;
       return become_unsafe(now);
     }
+    // The window runs from the later of the last edge and this first safe
+    // read after it: an edge event still on its way (the kernel stamps it
+    // but delivers it late) must not make a fresh safe level look old.
+    if (!raw_safe_ && now > quiet_since_) quiet_since_ = now;
     raw_safe_ = true;
     return std::nullopt;
   }

@@ -96,7 +96,7 @@ TEST(InterlockFilter, FirstEdgeActsAtOnceWhateverIsReadBack) {
   EXPECT_EQ(f.on_edge(100), std::nullopt);  // the pulse's rising edge
   EXPECT_EQ(f.on_level(true, 101), std::nullopt);
   EXPECT_FALSE(f.safe());
-  EXPECT_EQ(f.deadline(), 130);  // from the last edge
+  EXPECT_EQ(f.deadline(), 131);  // from the first safe read after the last edge
 }
 
 TEST(InterlockFilter, ChatterKeepsItUnsafeUntilQuiet) {
@@ -111,9 +111,9 @@ TEST(InterlockFilter, ChatterKeepsItUnsafeUntilQuiet) {
     EXPECT_FALSE(f.safe()) << t;
   }
   EXPECT_EQ(reports, 1) << "one report: the first low edge";
-  f.on_level(true, 395);  // the last edge was at 390, high since
-  EXPECT_EQ(f.poll(419), std::nullopt);
-  auto c = f.poll(420);
+  f.on_level(true, 395);  // the last edge was at 390, read high at 391
+  EXPECT_EQ(f.poll(420), std::nullopt);
+  auto c = f.poll(421);
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->level);
 }
@@ -140,9 +140,9 @@ TEST(InterlockFilter, ReadErrorIsUnsafeAndRestartsTheWindow) {
   ASSERT_TRUE(c);
   EXPECT_FALSE(c->level);
   EXPECT_EQ(f.deadline(), std::nullopt);
-  f.on_level(true, 210);  // readable again: safe 30 ms after the error
-  EXPECT_EQ(f.deadline(), 230);
-  EXPECT_TRUE(f.poll(230));
+  f.on_level(true, 210);  // readable again: safe 30 ms after it reads safe
+  EXPECT_EQ(f.deadline(), 240);
+  EXPECT_TRUE(f.poll(240));
 }
 
 TEST(InterlockFilter, FailedEventSourceIsUnsafeForGood) {

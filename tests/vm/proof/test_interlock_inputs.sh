@@ -5,6 +5,8 @@
 # path is not the OV line's business and stays closed. Prints the time from
 # the low edge (the sysfs write) to the charge GPIO reading open and to the
 # first CTRL frame on vcan0 that says charge open.
+# TCG makes essd's start slow: longer deadlines unless the caller set them.
+export VM_WAIT_SCALE=${VM_WAIT_SCALE:-3}
 . "$(dirname "$0")/lib.sh"
 
 cfs=/sys/kernel/config/gpio-sim
