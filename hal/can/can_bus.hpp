@@ -45,6 +45,14 @@ class CanBus {
   /// Queue a frame for transmission; false if it was dropped (link down,
   /// queue full); drops are counted.
   virtual bool send(const CanFrame& frame) = 0;
+  /// The last frame before an internal-error exit (daemon/fail_safe.hpp):
+  /// written at once on the already-open fd, from a terminate or fatal-signal
+  /// handler, so no allocation, no lock, no queue; bounded wait. False when
+  /// it could not be written (or the transport cannot do this).
+  virtual bool send_emergency(const CanFrame& frame) noexcept {
+    (void)frame;
+    return false;
+  }
   virtual LinkState state() const = 0;
   /// Named counters: rx_frames, tx_frames, tx_dropped, rx_errors, ... plus
   /// transport specific ones (slcan_garbage, rxq_overflow, ...).

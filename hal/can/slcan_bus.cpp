@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hal/can/emergency_write.hpp"
 #include "hal/serial/tty.hpp"
 
 namespace essd::hal {
@@ -78,6 +79,29 @@ std::map<std::string, std::uint64_t> SlcanBus::counters() const {
       {"slcan_overlong", d.overlong},
       {"reopen_count", reopen_count_},
   };
+}
+
+bool SlcanBus::send_emergency(const CanFrame& frame) noexcept {
+  if (!tty_ || phase_ != Phase::open) return false;
+  // slcan::encode_frame's format, into a stack buffer. The leading CR ends
+  // any line an interrupted asynchronous write left half-sent (the adapter
+  // rejects that fragment and takes the next line).
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  char line[32];
+  std::size_t n = 0;
+  line[n++] = '\r';
+  const int digits = frame.extended ? 8 : 3;
+  line[n++] = frame.extended ? (frame.remote ? 'R' : 'T') : (frame.remote ? 'r' : 't');
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
+    line[n++] = kHex[(frame.id >> shift) & 0xF];
+  const std::uint8_t len = frame.len > 8 ? 8 : frame.len;
+  line[n++] = static_cast<char>('0' + len);
+  for (std::uint8_t i = 0; !frame.remote && i < len; ++i) {
+    line[n++] = kHex[frame.data[i] >> 4];
+    line[n++] = kHex[frame.data[i] & 0xF];
+  }
+  line[n++] = '\r';
+  return emergency_write(tty_->native_handle(), line, n, 50);
 }
 
 bool SlcanBus::send(const CanFrame& frame) {

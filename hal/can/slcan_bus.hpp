@@ -39,6 +39,7 @@ class SlcanBus : public CanBus {
   void start(FrameHandler on_frame, StateHandler on_state) override;
   void stop() override;
   bool send(const CanFrame& frame) override;
+  bool send_emergency(const CanFrame& frame) noexcept override;
   LinkState state() const override { return state_; }
   std::map<std::string, std::uint64_t> counters() const override;
   std::string describe() const override { return "slcan:" + device_; }

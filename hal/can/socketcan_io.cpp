@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hal/can/emergency_write.hpp"
 #include "hal/can/socketcan_bus.hpp"
 
 namespace essd::hal {
@@ -116,6 +117,17 @@ bool SocketCanBus::write_now(const CanFrame& frame, int& err) {
   if (n == static_cast<ssize_t>(sizeof cf)) return true;
   err = n < 0 ? errno : EIO;
   return false;
+}
+
+bool SocketCanBus::send_emergency(const CanFrame& frame) noexcept {
+  if (!sock_) return false;
+  can_frame cf{};
+  cf.can_id =
+      frame.extended ? ((frame.id & CAN_EFF_MASK) | CAN_EFF_FLAG) : (frame.id & CAN_SFF_MASK);
+  if (frame.remote) cf.can_id |= CAN_RTR_FLAG;
+  cf.can_dlc = frame.len > 8 ? 8 : frame.len;
+  std::memcpy(cf.data, frame.data.data(), cf.can_dlc);
+  return emergency_write(sock_->native_handle(), &cf, sizeof cf, 50);
 }
 
 bool SocketCanBus::send(const CanFrame& frame) {

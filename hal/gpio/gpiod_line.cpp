@@ -80,14 +80,20 @@ void GpiodOutputPin::set(bool active) {
   level_ = active;
 }
 
+void GpiodOutputPin::force_safe() noexcept {
+  // libgpiod 1.6: one GPIOHANDLE_SET_LINE_VALUES ioctl on the line's
+  // request fd, data on the stack; nothing else.
+  if (line_ && gpiod_line_set_value(line_->get(), 0) == 0) level_ = false;
+}
+
 std::string GpiodOutputPin::describe() const {
   return "gpiod output " + to_string(spec_);
 }
 
-// ---- input -----------------------------------------------------------------
+// ---- input ----------------------------------------------------------------
 
 std::unique_ptr<GpiodInputPin> GpiodInputPin::open(boost::asio::io_context& io,
-                                                   const LineSpec& spec, int debounce_ms,
+                                                   const LineSpec& spec, InputFilter filter,
                                                    std::string& error, MonoClock clock) {
   auto line = GpiodLine::find(spec, error);
   if (!line) return nullptr;
@@ -106,22 +112,31 @@ std::unique_ptr<GpiodInputPin> GpiodInputPin::open(boost::asio::io_context& io,
   const int fl = ::fcntl(fd, F_GETFL);
   if (fl >= 0) ::fcntl(fd, F_SETFL, fl | O_NONBLOCK);
   return std::unique_ptr<GpiodInputPin>(
-      new GpiodInputPin(io, spec, std::move(line), fd, debounce_ms, level == 1, std::move(clock)));
+      new GpiodInputPin(io, spec, std::move(line), fd, filter, level == 1, std::move(clock)));
 }
 
 GpiodInputPin::GpiodInputPin(boost::asio::io_context& io, LineSpec spec,
-                             std::unique_ptr<GpiodLine> line, int fd, int debounce_ms, bool initial,
-                             MonoClock clock)
+                             std::unique_ptr<GpiodLine> line, int fd, InputFilter filter,
+                             bool initial, MonoClock clock)
     : spec_(std::move(spec)),
       line_(std::move(line)),
       sd_(io, fd),
       timer_(io),
-      debouncer_(debounce_ms < 0 ? 0 : debounce_ms, initial),
-      clock_(std::move(clock)) {}
+      filter_(filter),
+      debouncer_(filter.debounce_ms < 0 ? 0 : filter.debounce_ms, initial),
+      interlock_(filter.debounce_ms, filter.unsafe_level, now_ms()),
+      clock_(std::move(clock)) {
+  // An interlock input starts unsafe; the level read at open starts its window.
+  interlock_.on_level(initial, now_ms());
+}
 
 GpiodInputPin::~GpiodInputPin() {
   stop();
   sd_.release();  // the fd belongs to libgpiod; the chip close below releases it
+}
+
+bool GpiodInputPin::get() const {
+  return filter_.kind == InputFilter::Kind::interlock ? interlock_.level() : debouncer_.stable();
 }
 
 MonoMs GpiodInputPin::now_ms() {
@@ -134,7 +149,8 @@ void GpiodInputPin::start(ChangeHandler on_change) {
   on_change_ = std::move(on_change);
   if (running_) return;
   running_ = true;
-  wait_event();
+  if (!failed_) wait_event();
+  arm_timer();  // an interlock input's first safe reading is pending
 }
 
 void GpiodInputPin::stop() {
@@ -145,46 +161,97 @@ void GpiodInputPin::stop() {
   alive_ = std::make_shared<int>(0);  // queued handlers from before see a dead token
 }
 
+void GpiodInputPin::report(bool level, MonoMs steady_when) {
+  if (!on_change_) return;
+  // The filters run on the steady clock (the kernel's stamps); the report
+  // is in the caller's time base.
+  const MonoMs when = clock_ ? clock_() - (now_ms() - steady_when) : steady_when;
+  on_change_(level, when);
+}
+
 void GpiodInputPin::wait_event() {
   std::weak_ptr<int> token = alive_;
   sd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                  [this, token](const boost::system::error_code& ec) {
                    if (ec == boost::asio::error::operation_aborted || token.expired()) return;
                    if (ec) {
+                     // The fd is broken: a button keeps its last level, an
+                     // interlock input counts as unsafe from now on.
                      ++errors_;
-                     return;  // the fd is broken; the pin keeps its last level
+                     failed_ = true;
+                     if (filter_.kind == InputFilter::Kind::interlock) {
+                       if (auto c = interlock_.fail(now_ms())) report(c->level, c->when);
+                       arm_timer();
+                     }
+                     return;
                    }
                    on_readable();
                    if (running_) wait_event();
                  });
 }
 
-void GpiodInputPin::on_readable() {
-  // Drain the queued edges; the debouncer only needs the last edge's time
-  // and the level now (read back, so active-low and missed edges are right).
+MonoMs GpiodInputPin::drain_edges() {
+  // The queued edges. An interlock input acts on the first one at once (the
+  // line may be back before its level can be read); the button only needs
+  // the last edge's time.
   gpiod_line_event events[16];
   MonoMs last_edge = -1;
+  const MonoMs now = now_ms();
   for (;;) {
     const int n = gpiod_line_event_read_fd_multiple(sd_.native_handle(), events, 16);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      ++errors_;
+      if (filter_.kind == InputFilter::Kind::interlock) {
+        if (auto c = interlock_.on_level(std::nullopt, now)) report(c->level, c->when);
+      }
+      break;
+    }
     if (n <= 0) break;
-    const auto& ts = events[n - 1].ts;
-    last_edge = static_cast<MonoMs>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+    for (int k = 0; k < n; ++k) {
+      // Kernel event stamps are CLOCK_MONOTONIC, the steady clock's base.
+      const auto& ts = events[k].ts;
+      MonoMs t = static_cast<MonoMs>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+      if (t < 0 || t > now) t = now;
+      last_edge = t;
+      if (filter_.kind == InputFilter::Kind::interlock) {
+        if (auto c = interlock_.on_edge(t)) report(c->level, c->when);
+      }
+    }
     if (n < 16) break;
   }
+  return last_edge;
+}
+
+std::optional<bool> GpiodInputPin::read_level() {
   const int level = gpiod_line_get_value(line_->get());
   if (level < 0) {
     ++errors_;
-    return;
+    return std::nullopt;
   }
-  // Kernel event stamps are CLOCK_MONOTONIC, the steady clock's base.
+  return level == 1;
+}
+
+void GpiodInputPin::on_readable() {
+  const MonoMs last_edge = drain_edges();
+  const auto level = read_level();
   const MonoMs now = now_ms();
-  debouncer_.on_raw(level == 1, last_edge >= 0 && last_edge <= now ? last_edge : now);
+  if (filter_.kind == InputFilter::Kind::interlock) {
+    if (auto c = interlock_.on_level(level, now)) report(c->level, c->when);
+  } else if (level) {
+    // Read back, so active-low and missed edges are right; timed from the last edge.
+    debouncer_.on_raw(*level, last_edge >= 0 ? last_edge : now);
+  }
   arm_timer();
 }
 
+std::optional<MonoMs> GpiodInputPin::deadline() const {
+  return filter_.kind == InputFilter::Kind::interlock ? interlock_.deadline()
+                                                      : debouncer_.deadline();
+}
+
 void GpiodInputPin::arm_timer() {
-  const auto due = debouncer_.deadline();
-  if (!due) {
+  const auto due = deadline();
+  if (!due || !running_) {
     timer_.cancel();
     return;
   }
@@ -192,15 +259,23 @@ void GpiodInputPin::arm_timer() {
   std::weak_ptr<int> token = alive_;
   timer_.async_wait([this, token](const boost::system::error_code& ec) {
     if (ec == boost::asio::error::operation_aborted || token.expired()) return;
-    const MonoMs steady = now_ms();
-    if (const auto change = debouncer_.poll(steady); change && on_change_) {
-      // The debouncer runs on the steady clock (the kernel's stamps); the
-      // report is in the caller's time base.
-      const MonoMs when = clock_ ? clock_() - (steady - change->when) : change->when;
-      on_change_(change->level, when);
-    }
-    arm_timer();
+    on_timer();
   });
+}
+
+void GpiodInputPin::on_timer() {
+  if (filter_.kind == InputFilter::Kind::interlock) {
+    // Before accepting the safe level: edges already queued but not yet
+    // handled, and the level now, have the last word.
+    if (!failed_) {
+      drain_edges();
+      if (auto c = interlock_.on_level(read_level(), now_ms())) report(c->level, c->when);
+    }
+    if (auto c = interlock_.poll(now_ms())) report(c->level, c->when);
+  } else if (auto c = debouncer_.poll(now_ms())) {
+    report(c->level, c->when);
+  }
+  arm_timer();
 }
 
 std::string GpiodInputPin::describe() const {

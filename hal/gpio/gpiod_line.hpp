@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hal/gpio/debouncer.hpp"
 #include "hal/gpio/input_pin.hpp"
+#include "hal/gpio/interlock_filter.hpp"
 #include "hal/gpio/line_spec.hpp"
 #include "hal/gpio/output_pin.hpp"
 
@@ -52,6 +54,7 @@ class GpiodOutputPin final : public OutputPin {
   /// nullptr with `error` set when the line cannot be found or requested.
   static std::unique_ptr<GpiodOutputPin> open(const LineSpec& spec, std::string& error);
   void set(bool active) override;
+  void force_safe() noexcept override;
   bool get() const override { return level_; }
   std::string describe() const override;
   std::uint64_t errors() const { return errors_; }
@@ -73,31 +76,40 @@ class GpiodInputPin final : public InputPin {
   /// Changes are reported with `when` on `clock`: the kernel's edge
   /// timestamp (CLOCK_MONOTONIC) shifted into the caller's time base.
   static std::unique_ptr<GpiodInputPin> open(boost::asio::io_context& io, const LineSpec& spec,
-                                             int debounce_ms, std::string& error,
+                                             InputFilter filter, std::string& error,
                                              MonoClock clock = {});
   ~GpiodInputPin() override;
   void start(ChangeHandler on_change) override;
   void stop() override;
-  bool get() const override { return debouncer_.stable(); }
+  bool get() const override;
+  bool failed() const override { return failed_; }
   std::string describe() const override;
   std::uint64_t errors() const { return errors_; }
 
  private:
   GpiodInputPin(boost::asio::io_context& io, LineSpec spec, std::unique_ptr<GpiodLine> line, int fd,
-                int debounce_ms, bool initial, MonoClock clock);
+                InputFilter filter, bool initial, MonoClock clock);
   void wait_event();
   void on_readable();
+  MonoMs drain_edges();  // the last edge's time, -1 if none
+  std::optional<bool> read_level();
+  void on_timer();
   void arm_timer();
+  std::optional<MonoMs> deadline() const;
+  void report(bool level, MonoMs steady_when);
   static MonoMs now_ms();
 
   LineSpec spec_;
   std::unique_ptr<GpiodLine> line_;
   boost::asio::posix::stream_descriptor sd_;  // libgpiod owns the fd: released, not closed
   boost::asio::steady_timer timer_;
-  Debouncer debouncer_;
+  InputFilter filter_;
+  Debouncer debouncer_;        // Kind::button
+  InterlockFilter interlock_;  // Kind::interlock
   ChangeHandler on_change_;
   MonoClock clock_;
   bool running_ = false;
+  bool failed_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers check it
   std::uint64_t errors_ = 0;
 };

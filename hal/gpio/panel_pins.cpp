@@ -12,9 +12,9 @@ class GpiodOpener final : public PinOpener {
   std::unique_ptr<OutputPin> output(const LineSpec& spec, std::string& error) override {
     return GpiodOutputPin::open(spec, error);
   }
-  std::unique_ptr<InputPin> input(const LineSpec& spec, int debounce_ms,
+  std::unique_ptr<InputPin> input(const LineSpec& spec, InputFilter filter,
                                   std::string& error) override {
-    return GpiodInputPin::open(io_, spec, debounce_ms, error, clock_);
+    return GpiodInputPin::open(io_, spec, filter, error, clock_);
   }
 
  private:
@@ -38,11 +38,11 @@ struct Builder {
     return std::make_unique<SimOutputPin>(key);
   }
 
-  std::unique_ptr<InputPin> input(const char* key, const std::string& text) {
+  std::unique_ptr<InputPin> input(const char* key, const std::string& text, InputFilter filter) {
     if (text.empty()) return nullptr;
     std::string error;
     if (auto spec = parse_line_spec(text, error)) {
-      if (auto pin = opener.input(*spec, cfg.debounce_ms, error)) return pin;
+      if (auto pin = opener.input(*spec, filter, error)) return pin;
     }
     errors.push_back(std::string("panel.") + key + ": " + error);
     return nullptr;
@@ -63,11 +63,14 @@ PanelPins make_panel_pins(PinOpener& opener, const PanelConfig& cfg,
   p.led_green = b.output("led_green", cfg.led_green);
   p.chg_lamp = b.output("chg_lamp", cfg.chg_lamp);
   p.dis_lamp = b.output("dis_lamp", cfg.dis_lamp);
-  p.disp_button = b.input("disp_button", cfg.disp_button);
-  p.sw_on = b.input("sw_on", cfg.sw_on);
-  p.hw_chg = b.input("hw_chg", cfg.hw_chg);
-  p.hw_dis = b.input("hw_dis", cfg.hw_dis);
-  p.hw_ov = b.input("hw_ov", cfg.hw_ov);
+  // The button is debounced both ways; the interlock inputs act on their
+  // unsafe level at once (SW ON active = OFF mode; CHG/DIS/OV low = blocked).
+  const int ms = cfg.debounce_ms;
+  p.disp_button = b.input("disp_button", cfg.disp_button, InputFilter::button(ms));
+  p.sw_on = b.input("sw_on", cfg.sw_on, InputFilter::interlock(ms, true));
+  p.hw_chg = b.input("hw_chg", cfg.hw_chg, InputFilter::interlock(ms, false));
+  p.hw_dis = b.input("hw_dis", cfg.hw_dis, InputFilter::interlock(ms, false));
+  p.hw_ov = b.input("hw_ov", cfg.hw_ov, InputFilter::interlock(ms, false));
   return p;
 }
 

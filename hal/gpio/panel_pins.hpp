@@ -31,7 +31,7 @@ class PinOpener {
  public:
   virtual ~PinOpener() = default;
   virtual std::unique_ptr<OutputPin> output(const LineSpec& spec, std::string& error) = 0;
-  virtual std::unique_ptr<InputPin> input(const LineSpec& spec, int debounce_ms,
+  virtual std::unique_ptr<InputPin> input(const LineSpec& spec, InputFilter filter,
                                           std::string& error) = 0;
 };
 

@@ -16,6 +16,7 @@ class SimOutputPin final : public OutputPin {
   explicit SimOutputPin(std::string name, Log on_change = {})
       : name_(std::move(name)), log_(std::move(on_change)) {}
   void set(bool active) override;
+  void force_safe() noexcept override { level_ = false; }  // no log: may run in a signal handler
   bool get() const override { return level_; }
   std::string describe() const override { return "sim output " + name_; }
   int changes() const { return changes_; }

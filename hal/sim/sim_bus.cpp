@@ -85,6 +85,14 @@ void SimBus::on_tick() {
   schedule();
 }
 
+bool SimBus::send_emergency(const CanFrame& frame) noexcept {
+  try {
+    return send(frame);
+  } catch (...) {
+    return false;
+  }
+}
+
 bool SimBus::send(const CanFrame& frame) {
   if (!running_) {
     ++tx_dropped_;

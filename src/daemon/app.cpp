@@ -10,12 +10,14 @@
 #include <boost/asio/post.hpp>
 
 #include "config/config.hpp"
+#include "daemon/fail_safe.hpp"
 #include "daemon/latch_file.hpp"
 #include "daemon/logging.hpp"
 #include "essd/module_bus.hpp"
 #include "essd/version.hpp"
 #include "hal/can/make_can_bus.hpp"
 #include "hal/lcd/make_lcd.hpp"
+#include "hal/sensors/async_temperature.hpp"
 #include "hal/sensors/sysfs_temperature.hpp"
 #include "hal/sim/sim_bus.hpp"
 #include "history/history.hpp"
@@ -55,6 +57,7 @@ App::App(asio::io_context& io, CommandLine cl, Config config, std::string config
       signals_(io) {}
 
 App::~App() {
+  fail_safe::disarm();  // before the pins and the bus go
   *alive_ = false;
   // Members are torn down in reverse order; the I/O objects cancel their own
   // handlers (each guards with weak_ptr), the worker threads join.
@@ -81,6 +84,8 @@ int App::start() {
     return kExitRuntime;
   }
   apply_outputs();  // controller not yet there: paths open
+  // From here an internal error drives these outputs open (fail_safe.hpp).
+  fail_safe::arm({pins_.charge_path.get(), pins_.discharge_path.get(), nullptr});
 
   // 2. History, so that every later event is kept.
   history_ =
@@ -111,6 +116,7 @@ int App::start() {
          "latch state file " + config_.system.state_file + " unusable (" + loaded.error +
              "): OV ERROR and DISCHARGE ERROR restored as set");
   }
+  restore_set_op();  // a SetOp DISCONNECT from before the restart (app_host.cpp)
 
   // 4. The module bus and the heatsink sensor.
   std::string error;
@@ -119,6 +125,7 @@ int App::start() {
     std::fprintf(stderr, "essd: %s\n", error.c_str());
     return error.rfind("scenario", 0) == 0 ? kExitUsage : kExitRuntime;
   }
+  fail_safe::arm({pins_.charge_path.get(), pins_.discharge_path.get(), bus_.get()});
 
   // 5. The panel display.
   std::string lcd_error;
@@ -194,7 +201,10 @@ bool App::start_bus(std::string& error) {
                              config_.bus.baud, config_.bus.bitrate, config_.bus.restart_ms, error);
     if (!bus_) return false;
     if (!config_.limits.heatsink_sensor.empty()) {
-      heatsink_ = std::make_unique<hal::SysfsTemperatureSensor>(config_.limits.heatsink_sensor);
+      // The read of an I2C hwmon file is a bus transfer: off the loop, on a
+      // worker; a stale (> 1 s) or failed reading reads as a trip.
+      heatsink_ = std::make_unique<hal::AsyncTemperatureSensor>(
+          std::make_unique<hal::SysfsTemperatureSensor>(config_.limits.heatsink_sensor));
     }
   }
   wrap_bus_for_recording();
@@ -250,37 +260,35 @@ core::PanelInputs App::read_inputs() const {
   return in;
 }
 
-void App::start_host_links() {
-  if (config_.host_can.enabled) {
-    std::string error;
-    const auto& h = config_.host_can;
-    auto bus = hal::make_can_bus(io_, h.transport, h.interface, h.device, h.baud,
-                                 config_.bus.bitrate, config_.bus.restart_ms, error,
-                                 std::vector<hal::CanFilter>{{0x305, 0x7FF, false}});
-    if (!bus) {
-      emit(Severity::error, "host_link", "host CAN link not started: " + error);
-    } else {
-      host_can_ = std::make_unique<host::HostCanLink>(io_, h, std::move(bus));
-      host_can_->set_clock([this] { return now(); });
-      host_can_->start();
-    }
+int App::run() {
+  // An exception escaping a handler is an internal error: paths open and
+  // the final CTRL at once, then the event, then exit 1.
+  try {
+    io_.run();
+  } catch (const std::exception& e) {
+    internal_error(e.what());
+    return kExitRuntime;
+  } catch (...) {
+    internal_error("exception of unknown type");
+    return kExitRuntime;
   }
-  if (config_.host_modbus.enabled) {
-    modbus_ = std::make_unique<host::ModbusLink>(io_, config_.host_modbus, model_name());
-    std::weak_ptr<bool> alive = alive_;
-    modbus_->on_set_op([this, alive](bool disconnect) {
-      if (alive.expired() || !*alive.lock()) return;
-      host_disconnect_ = disconnect;
-      controller_->set_host_disconnect(disconnect, now());
-      after_input();
-    });
-    modbus_->start();
-  }
+  return exit_code_;
 }
 
-int App::run() {
-  io_.run();
-  return exit_code_;
+void App::internal_error(const std::string& what) {
+  fail_safe::open_paths_now(("exception escaped the loop: " + what).c_str());
+  stopping_ = true;  // nothing closes a path again
+  Event e;
+  e.severity = Severity::error;
+  e.kind = "internal_error";
+  e.message = "internal error: " + what + ": paths open, final CTRL sent, exiting";
+  e.at_ms = now();
+  try {
+    record(e);
+    if (history_) history_->flush();
+  } catch (...) {
+    // The paths are open; the record is best effort.
+  }
 }
 
 void App::on_signal(int signo) {
@@ -319,6 +327,7 @@ void App::shutdown() {
   if (server_) server_->stop();
   if (host_can_) host_can_->stop();
   if (modbus_) modbus_->stop();
+  if (set_op_saver_) set_op_saver_->flush();
   for (auto* pin : {pins_.disp_button.get(), pins_.sw_on.get(), pins_.hw_chg.get(),
                     pins_.hw_dis.get(), pins_.hw_ov.get()}) {
     if (pin) pin->stop();

@@ -20,6 +20,7 @@
 #include "daemon/command_line.hpp"
 #include "daemon/latch_saver.hpp"
 #include "daemon/loop_lag.hpp"
+#include "daemon/set_op_file.hpp"
 #include "daemon/systemd.hpp"
 #include "essd/config.hpp"
 #include "hal/can/can_bus.hpp"
@@ -82,6 +83,10 @@ class App : public api::Backend {
   bool start_bus(std::string& error);
   void start_inputs();
   void start_host_links();
+  void restore_set_op();
+  void on_set_op(bool disconnect);
+  void host_links_after_input();
+  void report_failed_inputs();
   void on_frame(const CanFrame& frame);
   void on_bus_state(hal::LinkState state, const std::string& detail);
   void arm_tick();
@@ -111,6 +116,7 @@ class App : public api::Backend {
   void on_recorder_report(const RecorderReport& r);
   void record_housekeeping();
   nlohmann::json record_counters() const;
+  void internal_error(const std::string& what);
 
   boost::asio::io_context& io_;
   CommandLine cl_;
@@ -135,6 +141,10 @@ class App : public api::Backend {
   std::unique_ptr<host::HostCanLink> host_can_;
   std::unique_ptr<host::ModbusLink> modbus_;
   std::unique_ptr<LatchSaver> latch_saver_;
+  std::unique_ptr<SetOpSaver> set_op_saver_;  // persisted SetOp DISCONNECT
+  bool set_op_restored_ = false;
+  bool host_saw_charge_closed_ = false, host_saw_discharge_closed_ = false;
+  unsigned failed_inputs_reported_ = 0;  // bit per interlock input
   systemd::Notifier notifier_;
 
   boost::asio::steady_timer tick_timer_;

@@ -7,8 +7,10 @@
 
 #include "api/json_mapping.hpp"
 #include "daemon/app.hpp"
+#include "daemon/fail_safe.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/recording_bus.hpp"
+#include "essd/invariant.hpp"
 #include "essd/module_bus.hpp"
 #include "history/history.hpp"
 #include "host/host_can_link.hpp"
@@ -95,6 +97,7 @@ void App::after_input() {
     send_ctrl();
   }
   apply_outputs();
+  host_links_after_input();
   if (controller_->take_latches_dirty()) {
     latch_saver_->save(config_.system.state_file, controller_->latches());
   }
@@ -157,7 +160,9 @@ void App::fresh_start() {
 
 void App::send_ctrl() {
   if (!bus_ || stopping_) return;
-  if (bus_->send(bus::encode(controller_->next_ctrl()))) {
+  const bus::Ctrl c = controller_->next_ctrl();
+  fail_safe::note_ctrl_sent(c.alive);  // the final CTRL of an internal error follows it
+  if (bus_->send(bus::encode(c))) {
     ++ctrl_sent_;
   } else {
     ++ctrl_dropped_;
@@ -169,6 +174,10 @@ void App::apply_outputs() {
   const bool dis = controller_ && !stopping_ && controller_->discharge_closed();
   if (pins_.charge_path && pins_.charge_path->get() != chg) pins_.charge_path->set(chg);
   if (pins_.discharge_path && pins_.discharge_path->get() != dis) pins_.discharge_path->set(dis);
+  // A path output that stays closed while it must be open (the line refused
+  // the write) is an internal error: the fail-safe exit releases the line.
+  ESSD_INVARIANT(!pins_.charge_path || chg || !pins_.charge_path->get());
+  ESSD_INVARIANT(!pins_.discharge_path || dis || !pins_.discharge_path->get());
   // Power-hold stays asserted until auto shut-down releases it.
   const bool hold = !controller_ || controller_->power_hold();
   if (pins_.power_hold && pins_.power_hold->get() != hold) pins_.power_hold->set(hold);

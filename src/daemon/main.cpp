@@ -12,6 +12,9 @@
 #include "daemon/logging.hpp"
 #include "daemon/realtime.hpp"
 #include "essd/version.hpp"
+#ifdef ESSD_FAULT_INJECTION
+#include "daemon/fault_injection.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace essd::daemon;
@@ -51,6 +54,9 @@ int main(int argc, char** argv) {
                    lowered ? " (" + std::to_string(lowered) + " lowered one by one)" : "");
     }
     for (const auto& w : rt.warnings) spdlog::warn("real-time: {}", w);
+#ifdef ESSD_FAULT_INJECTION
+    install_fault_injection(io);  // the test binary only (fault_injection.hpp)
+#endif
     return app.run();
   } catch (const std::exception& e) {
     // Anything thrown this far is a bug; the GPIO lines were requested so

@@ -59,6 +59,16 @@ void HostCanLink::update(const SystemSnapshot& snapshot) {
   snapshot_ = snapshot;
 }
 
+void HostCanLink::send_now() {
+  if (!running_) return;
+  ++immediate_sends_;
+  send_period();
+  // Restarting the period cancels the pending wait (its handler sees
+  // operation_aborted and returns).
+  timer_.expires_after(std::chrono::milliseconds(config_.period_ms));
+  arm_timer();
+}
+
 void HostCanLink::arm_timer() {
   std::weak_ptr<int> alive = alive_;
   timer_.async_wait([this, alive](const boost::system::error_code& ec) {
@@ -77,6 +87,7 @@ void HostCanLink::arm_timer() {
 void HostCanLink::send_period() {
   ++periods_;
   const MonoMs t = now();
+  if (source_) snapshot_ = source_();  // the state now, not the last tick's
   PylontechEncoding enc = encode_pylontech_checked(snapshot_, options_);
 
   std::set<std::string> now_saturated(enc.saturated.begin(), enc.saturated.end());
@@ -153,6 +164,7 @@ std::map<std::string, std::int64_t> HostCanLink::counters() const {
   c["link_errors"] = static_cast<std::int64_t>(link_errors_);
   c["saturations"] = static_cast<std::int64_t>(saturations_);
   c["rx_other"] = static_cast<std::int64_t>(rx_other_);
+  c["immediate_sends"] = static_cast<std::int64_t>(immediate_sends_);
   if (bus_) {
     for (const auto& [k, v] : bus_->counters()) c["bus_" + k] = static_cast<std::int64_t>(v);
   }

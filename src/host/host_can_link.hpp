@@ -1,6 +1,7 @@
 #pragma once
 // The Pylontech-compatible host CAN link on the daemon's io_context: sends
-// the encoder's frames every period_ms from the latest snapshot, tracks the
+// the encoder's frames every period_ms, each set encoded from the state at
+// the moment it is sent (the snapshot source), tracks the
 // inverter keep-alive, and turns every link problem into an event and a
 // counter (never an exception into the loop). Single-threaded: all calls on
 // the io_context's thread.
@@ -34,13 +35,20 @@ class HostCanLink {
 
   void start();
   void stop();
-  /// Latest state; the next period's frames are encoded from it. Until the
-  /// first update the frames carry a default snapshot: no module, limits 0.
+  /// Latest state; the next period's frames are encoded from it unless a
+  /// snapshot source is set. Until the first update the frames carry a
+  /// default snapshot: no module, limits 0.
   void update(const SystemSnapshot& snapshot);
+  /// host-links.md: every frame carries the state at the moment it is sent.
+  /// When set, each frame set is encoded from source() at send time.
+  void set_snapshot_source(std::function<SystemSnapshot()> source) { source_ = std::move(source); }
+  /// The whole frame set at once (a path opened), then the period goes on
+  /// from now.
+  void send_now();
   std::vector<Event> take_events();
   /// frames_sent, send_errors, periods, keepalive_rx, keepalive_age_ms (-1 none),
   /// keepalive_lost (0/1), link_state (hal::LinkState as int), link_errors,
-  /// saturations, rx_other, plus the bus's own counters prefixed "bus_".
+  /// saturations, rx_other, immediate_sends, plus the bus's own counters prefixed "bus_".
   std::map<std::string, std::int64_t> counters() const;
 
   /// Test hook: the monotonic clock (default std::chrono::steady_clock).
@@ -64,6 +72,8 @@ class HostCanLink {
   bool running_ = false;
 
   SystemSnapshot snapshot_;
+  std::function<SystemSnapshot()> source_;
+  std::uint64_t immediate_sends_ = 0;
   KeepaliveMonitor keepalive_;
   std::set<std::string> saturated_;  // fields saturated now (event logged on entry)
   bool send_failing_ = false;

@@ -37,6 +37,7 @@ ModbusLink::ModbusLink(boost::asio::io_context& io, const HostModbusConfig& conf
       sd_(io),
       silence_timer_(io),
       reopen_timer_(io),
+      connect_timer_(io),
       silence_(rtu_silence(config.baud)) {
   identity_.manufacturer = config.manufacturer;
   identity_.model = std::move(model_name);
@@ -61,6 +62,7 @@ void ModbusLink::stop() {
   if (!running_) return;
   running_ = false;
   reopen_timer_.cancel();
+  connect_timer_.cancel();
   close_device();
 }
 
@@ -230,6 +232,7 @@ void ModbusLink::on_silence_timer() {
 }
 
 void ModbusLink::process(const std::vector<std::uint8_t>& frame) {
+  if (source_) update(source_());  // the state now, not the last tick's
   auto reply = slave_.handle(frame.data(), frame.size());
   apply_writes();
   if (reply) queue_reply(std::move(*reply));
@@ -238,18 +241,9 @@ void ModbusLink::process(const std::vector<std::uint8_t>& frame) {
 void ModbusLink::apply_writes() {
   for (const HostWrite& w : slave_.take_writes()) {
     switch (w.point) {
-      case HostWrite::Point::set_op: {
-        const bool disconnect = w.value == kSetOpDisconnect;
-        if (disconnect != last_set_op_disconnect_) {
-          last_set_op_disconnect_ = disconnect;
-          event(disconnect ? Severity::warning : Severity::info,
-                disconnect ? "set_op_disconnect" : "set_op_connect",
-                disconnect ? "host Modbus SetOp DISCONNECT: both paths open"
-                           : "host Modbus SetOp CONNECT: paths may close again");
-        }
-        if (on_set_op_) on_set_op_(disconnect);
+      case HostWrite::Point::set_op:
+        on_set_op_write(w.value == kSetOpDisconnect);
         break;
-      }
       case HostWrite::Point::alm_rst:
         if (w.value == 1) {
           event(Severity::info, "alarm_reset",
@@ -260,6 +254,50 @@ void ModbusLink::apply_writes() {
         break;  // read back only; hosts write it every cycle
     }
   }
+}
+
+void ModbusLink::on_set_op_write(bool disconnect) {
+  const MonoMs t = now_ms();
+  const bool changed = gate_.write(disconnect, t);
+  if (disconnect != last_set_op_disconnect_) {
+    last_set_op_disconnect_ = disconnect;
+    if (disconnect) {
+      event(Severity::warning, "set_op_disconnect",
+            "host Modbus SetOp DISCONNECT: both paths open");
+    } else if (changed) {
+      event(Severity::info, "set_op_connect", "host Modbus SetOp CONNECT: paths may close again");
+    } else {
+      event(Severity::info, "set_op_connect_wait",
+            "host Modbus SetOp CONNECT: takes effect 5 s after the DISCONNECT it ends (in " +
+                std::to_string(*gate_.deadline() - t) + " ms)");
+    }
+  }
+  if (changed && on_set_op_) on_set_op_(gate_.disconnected());
+  arm_connect_timer();
+}
+
+void ModbusLink::restore_disconnect() {
+  gate_ = SetOpGate::restored_disconnect(now_ms());
+  last_set_op_disconnect_ = true;
+}
+
+void ModbusLink::arm_connect_timer() {
+  const auto due = gate_.deadline();
+  if (!due) {
+    connect_timer_.cancel();
+    return;
+  }
+  connect_timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(*due)));
+  std::weak_ptr<int> alive = alive_;
+  connect_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (alive.expired() || ec == boost::asio::error::operation_aborted) return;
+    if (!gate_.poll(now_ms())) {
+      arm_connect_timer();
+      return;
+    }
+    event(Severity::info, "set_op_connect", "host Modbus SetOp CONNECT: paths may close again");
+    if (on_set_op_) on_set_op_(false);
+  });
 }
 
 void ModbusLink::queue_reply(std::vector<std::uint8_t> reply) {

@@ -22,6 +22,7 @@
 #include "essd/system_state.hpp"
 #include "host/link_events.hpp"
 #include "host/modbus_rtu.hpp"
+#include "host/set_op_gate.hpp"
 #include "host/sunspec_map.hpp"
 
 struct _modbus;  // libmodbus context (modbus_t)
@@ -38,8 +39,17 @@ class ModbusLink {
   void start();
   void stop();
   void update(const SystemSnapshot& snapshot);
-  /// Called for each accepted SetOp write: true = 2 DISCONNECT, false = 1 CONNECT.
+  /// host-links.md: a read answers from the state at that moment. When set,
+  /// the register image is rebuilt from source() before each request.
+  void set_snapshot_source(std::function<SystemSnapshot()> source) { source_ = std::move(source); }
+  /// Called when the SetOp state in effect changes (set_op_gate.hpp): true =
+  /// DISCONNECT in effect (at once on the write), false = a CONNECT took
+  /// effect (no sooner than 5 s after the DISCONNECT it ends).
   void on_set_op(std::function<void(bool disconnect)> callback);
+  /// A DISCONNECT restored from before a restart: in effect from now, and
+  /// a CONNECT ends it no sooner than 5 s from now. No callback.
+  void restore_disconnect();
+  bool disconnect_in_effect() const { return gate_.disconnected(); }
   std::vector<Event> take_events();
   /// requests, replies, exceptions, crc_errors, malformed, overruns, dropped
   /// (crc_errors + malformed + overruns), other_unit, broadcasts, writes,
@@ -65,6 +75,8 @@ class ModbusLink {
   void queue_reply(std::vector<std::uint8_t> reply);
   void start_write();
   void apply_writes();
+  void on_set_op_write(bool disconnect);
+  void arm_connect_timer();
   void event(Severity sev, std::string cause, std::string message);
   MonoMs now_ms() const;
 
@@ -76,6 +88,7 @@ class ModbusLink {
   boost::asio::posix::stream_descriptor sd_;
   boost::asio::steady_timer silence_timer_;
   boost::asio::steady_timer reopen_timer_;
+  boost::asio::steady_timer connect_timer_;  // a CONNECT waiting for its 5 s
   std::chrono::microseconds silence_;
   std::array<std::uint8_t, 512> rx_{};
   std::deque<std::vector<std::uint8_t>> tx_;
@@ -85,9 +98,11 @@ class ModbusLink {
   bool open_ = false;
   bool open_failed_reported_ = false;
   bool silence_armed_ = false;
-  std::uint64_t silence_seq_ = 0;  // only the latest silence wait may end a frame
-  bool last_set_op_disconnect_ = false;
+  std::uint64_t silence_seq_ = 0;        // only the latest silence wait may end a frame
+  bool last_set_op_disconnect_ = false;  // the value last written
+  SetOpGate gate_;
   SystemSnapshot snapshot_;
+  std::function<SystemSnapshot()> source_;
   std::function<void(bool)> on_set_op_;
   LinkEvents events_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers hold a weak_ptr

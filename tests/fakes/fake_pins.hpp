@@ -15,27 +15,34 @@ class FakeOutputPin final : public hal::OutputPin {
  public:
   explicit FakeOutputPin(std::string name) : name_(std::move(name)) {}
   void set(bool active) override { level_ = active; }
+  void force_safe() noexcept override {
+    level_ = false;
+    ++forced_;
+  }
   bool get() const override { return level_; }
   std::string describe() const override { return "fake output " + name_; }
+  int forced() const { return forced_; }
 
  private:
   std::string name_;
   bool level_ = false;
+  int forced_ = 0;
 };
 
 class FakeInputPin final : public hal::InputPin {
  public:
-  FakeInputPin(std::string name, int debounce_ms)
-      : name_(std::move(name)), debounce_ms_(debounce_ms) {}
+  FakeInputPin(std::string name, hal::InputFilter filter)
+      : name_(std::move(name)), filter_(filter) {}
   void start(ChangeHandler h) override { handler_ = std::move(h); }
   void stop() override { handler_ = nullptr; }
   bool get() const override { return level_; }
   std::string describe() const override { return "fake input " + name_; }
-  int debounce_ms() const { return debounce_ms_; }
+  int debounce_ms() const { return filter_.debounce_ms; }
+  const hal::InputFilter& filter() const { return filter_; }
 
  private:
   std::string name_;
-  int debounce_ms_;
+  hal::InputFilter filter_;
   bool level_ = false;
   ChangeHandler handler_;
 };
@@ -55,14 +62,14 @@ class FakePinOpener final : public hal::PinOpener {
     opened_outputs.push_back(spec);
     return std::make_unique<FakeOutputPin>(hal::to_string(spec));
   }
-  std::unique_ptr<hal::InputPin> input(const hal::LineSpec& spec, int debounce_ms,
+  std::unique_ptr<hal::InputPin> input(const hal::LineSpec& spec, hal::InputFilter filter,
                                        std::string& error) override {
     if (broken.count(hal::to_string(spec))) {
       error = "GPIO line " + hal::to_string(spec) + " not found";
       return nullptr;
     }
     opened_inputs.push_back(spec);
-    return std::make_unique<FakeInputPin>(hal::to_string(spec), debounce_ms);
+    return std::make_unique<FakeInputPin>(hal::to_string(spec), filter);
   }
 };
 

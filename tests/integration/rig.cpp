@@ -46,7 +46,8 @@ void Rig::start_essd() {
   SpawnOptions o;
   o.output_file = log_path();
   o.env = {"NOTIFY_SOCKET=" + notify_->path()};
-  std::vector<std::string> argv{bin("essd"), "--config", config_path()};
+  o.env.insert(o.env.end(), essd_env.begin(), essd_env.end());
+  std::vector<std::string> argv{essd_binary, "--config", config_path()};
   if (bus_ == Bus::in_process_sim) {
     argv.push_back("--sim");
     argv.push_back(std::to_string(modules_));

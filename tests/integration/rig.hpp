@@ -20,8 +20,14 @@ class Rig {
   ~Rig();
 
   TempDir dir;
-  std::string state_file;    // "" = dir/latches.state
-  std::string extra_config;  // appended to the config start() writes
+  std::string state_file;  // "" = dir/latches.state
+  /// The daemon binary (default build/bin/essd) and extra environment.
+  std::string essd_binary = bin("essd");
+  std::vector<std::string> essd_env;
+  /// Appended to the config written by start().
+  std::string extra_config;
+  /// The pty of the simulator (pty rig, after start()).
+  const std::string& pty() const { return pty_; }
   std::string socket() const { return dir / "essd.sock"; }
   std::string sim_socket() const { return dir / "sim.sock"; }
   std::string config_path() const { return dir / "essd.toml"; }

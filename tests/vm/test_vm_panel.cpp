@@ -16,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -178,7 +179,7 @@ TEST(VmGpio, InputEdgesAreDebounced) {
   sim.pull(4, false);
   boost::asio::io_context io;
   std::string err;
-  auto in = GpiodInputPin::open(io, sim.spec(4), 200, err);
+  auto in = GpiodInputPin::open(io, sim.spec(4), InputFilter::button(200), err);
   ASSERT_TRUE(in) << err;
   EXPECT_FALSE(in->get());
   std::vector<Edge> edges;
@@ -215,7 +216,7 @@ TEST(VmGpio, ActiveLowInput) {
   std::string err;
   // A daemon-style clock: milliseconds since "start", far from steady's epoch.
   const MonoMs origin = steady_ms() - 1000;
-  auto in = GpiodInputPin::open(io, sim.spec(5, true), 30, err,
+  auto in = GpiodInputPin::open(io, sim.spec(5, true), InputFilter::button(30), err,
                                 [origin] { return steady_ms() - origin; });
   ASSERT_TRUE(in) << err;
   EXPECT_FALSE(in->get());  // pulled up = inactive
@@ -229,6 +230,52 @@ TEST(VmGpio, ActiveLowInput) {
   // Reported in the caller's time base: the edge, not the report.
   EXPECT_GE(edges[0].when, pressed);
   EXPECT_LE(edges[0].when, edges[0].seen - origin - 30);
+}
+
+// controller.md "Hard-wired inputs": an OV line that chatters goes unsafe on
+// its first low edge (reported with that edge's stamp, at once) and stays
+// unsafe while it chatters; only 30 ms of quiet high brings it back.
+TEST(VmGpio, ChatteringInterlockGoesUnsafeAtOnceAndStays) {
+  SimChip sim;
+  REQUIRE_SIM(sim);
+  sim.pull(6, true);
+  boost::asio::io_context io;
+  std::string err;
+  // A 200 ms window, so that "at once" stands out from "after the window"
+  // even with the VM's slow sysfs writes.
+  auto in = GpiodInputPin::open(io, sim.spec(6), InputFilter::interlock(200, false), err);
+  ASSERT_TRUE(in) << err;
+  EXPECT_FALSE(in->get());  // unsafe until the safe level held a whole window
+  std::vector<Edge> edges;
+  in->start([&](bool level, MonoMs when) { edges.push_back({level, when, steady_ms()}); });
+  run_for_edges(io, edges, 1, 5000);
+  ASSERT_EQ(edges.size(), 1u);
+  EXPECT_TRUE(edges[0].level);
+
+  // Chatter: 20 low/high pairs at least 5 ms apart; the first low edge acts.
+  const MonoMs t0 = steady_ms();
+  for (int i = 0; i < 20; ++i) {
+    sim.pull(6, false);
+    io.poll();
+    sim.pull(6, true);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
+    while (std::chrono::steady_clock::now() < until) io.run_one_until(until);
+    EXPECT_FALSE(in->get()) << "unsafe all through the chatter, round " << i;
+  }
+  ASSERT_GE(edges.size(), 2u);
+  EXPECT_FALSE(edges[1].level);
+  EXPECT_GE(edges[1].when, t0);
+  EXPECT_LE(edges[1].when - t0, 5) << "reported with the first low edge's stamp";
+  EXPECT_LE(edges[1].seen - t0, 100) << "acted on at once, not after the window";
+  std::printf("interlock: first low edge to report %lld ms\n",
+              static_cast<long long>(edges[1].seen - t0));
+  EXPECT_EQ(edges.size(), 2u) << "no safe report while it chatters";
+  // Quiet high: safe again after the window, once.
+  run_for_edges(io, edges, 3, 5000);
+  ASSERT_EQ(edges.size(), 3u);
+  EXPECT_TRUE(edges[2].level);
+  EXPECT_GE(edges[2].seen - t0, 100 + 200 - 10) << "the chatter, then the whole window";
+  in->stop();
 }
 
 // i2c-stub (-i 0x27): an SMBus-only adapter, so the backend sends one SMBus

@@ -4,6 +4,7 @@
 
 #include "fakes/fake_pins.hpp"
 #include "hal/gpio/debouncer.hpp"
+#include "hal/gpio/interlock_filter.hpp"
 #include "hal/gpio/line_spec.hpp"
 #include "hal/gpio/panel_pins.hpp"
 #include "hal/gpio/sim_pins.hpp"
@@ -66,6 +67,120 @@ TEST(Debouncer, ZeroWindowIsImmediate) {
   EXPECT_EQ(d.poll(7)->level, false);
 }
 
+// ---- InterlockFilter: unsafe at once, safe after the window ----
+
+TEST(InterlockFilter, StartsUnsafeAndAcceptsSafeAfterAQuietWindow) {
+  InterlockFilter f(30, false, 1000);  // an OV line: low blocks
+  EXPECT_FALSE(f.level());
+  EXPECT_FALSE(f.safe());
+  EXPECT_EQ(f.on_level(true, 1000), std::nullopt);
+  EXPECT_EQ(f.deadline(), 1030);
+  EXPECT_EQ(f.poll(1029), std::nullopt);
+  auto c = f.poll(1030);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->level);
+  EXPECT_EQ(c->when, 1030);
+  EXPECT_TRUE(f.safe());
+  EXPECT_EQ(f.deadline(), std::nullopt);
+}
+
+TEST(InterlockFilter, FirstEdgeActsAtOnceWhateverIsReadBack) {
+  InterlockFilter f(30, false, 0);
+  f.on_level(true, 0);
+  ASSERT_TRUE(f.poll(30));
+  // A low pulse so short that the line reads high again: the edge itself acts.
+  auto c = f.on_edge(100);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->level);
+  EXPECT_EQ(c->when, 100);
+  EXPECT_EQ(f.on_edge(100), std::nullopt);  // the pulse's rising edge
+  EXPECT_EQ(f.on_level(true, 101), std::nullopt);
+  EXPECT_FALSE(f.safe());
+  EXPECT_EQ(f.deadline(), 131);  // from the first safe read after the last edge
+}
+
+TEST(InterlockFilter, ChatterKeepsItUnsafeUntilQuiet) {
+  InterlockFilter f(30, false, 0);
+  f.on_level(true, 0);
+  f.poll(30);
+  int reports = 0;
+  for (MonoMs t = 100; t < 400; t += 10) {  // an edge every 10 ms for 300 ms
+    if (f.on_edge(t)) ++reports;
+    f.on_level(t % 20 == 0 ? false : true, t + 1);
+    EXPECT_EQ(f.poll(t + 9), std::nullopt) << t;
+    EXPECT_FALSE(f.safe()) << t;
+  }
+  EXPECT_EQ(reports, 1) << "one report: the first low edge";
+  f.on_level(true, 395);  // the last edge was at 390, read high at 391
+  EXPECT_EQ(f.poll(420), std::nullopt);
+  auto c = f.poll(421);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->level);
+}
+
+TEST(InterlockFilter, UnsafeLevelReadBackActsAtOnceAndHoldsTheWindow) {
+  InterlockFilter f(30, false, 0);
+  f.on_level(true, 0);
+  f.poll(30);
+  auto c = f.on_level(false, 50);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->level);
+  EXPECT_EQ(c->when, 50);
+  EXPECT_EQ(f.deadline(), std::nullopt) << "still low: nothing pending";
+  f.on_edge(70);
+  f.on_level(true, 70);
+  EXPECT_EQ(f.deadline(), 100);
+}
+
+TEST(InterlockFilter, ReadErrorIsUnsafeAndRestartsTheWindow) {
+  InterlockFilter f(30, false, 0);
+  f.on_level(true, 0);
+  f.poll(30);
+  auto c = f.on_level(std::nullopt, 200);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->level);
+  EXPECT_EQ(f.deadline(), std::nullopt);
+  f.on_level(true, 210);  // readable again: safe 30 ms after it reads safe
+  EXPECT_EQ(f.deadline(), 240);
+  EXPECT_TRUE(f.poll(240));
+}
+
+TEST(InterlockFilter, FailedEventSourceIsUnsafeForGood) {
+  InterlockFilter f(30, false, 0);
+  f.on_level(true, 0);
+  f.poll(30);
+  auto c = f.fail(500);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->level);
+  EXPECT_TRUE(f.failed());
+  f.on_level(true, 600);
+  EXPECT_EQ(f.deadline(), std::nullopt);
+  EXPECT_EQ(f.poll(10000), std::nullopt);
+  EXPECT_FALSE(f.safe());
+}
+
+TEST(InterlockFilter, SwOnIsUnsafeWhenActive) {
+  // SW ON: active (resistor fitted) = OFF mode = the blocking level.
+  InterlockFilter f(30, true, 0);
+  EXPECT_TRUE(f.level()) << "starts in OFF mode until the input reads inactive";
+  f.on_level(false, 0);
+  auto c = f.poll(30);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->level);
+  c = f.on_edge(40);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->level);
+  EXPECT_EQ(f.on_level(std::nullopt, 41), std::nullopt);  // already unsafe
+  EXPECT_TRUE(f.level());
+}
+
+TEST(InterlockFilter, ZeroWindowAcceptsSafeOnTheNextPoll) {
+  InterlockFilter f(0, false, 5);
+  f.on_level(true, 5);
+  EXPECT_EQ(f.deadline(), 5);
+  EXPECT_TRUE(f.poll(5));
+}
+
 TEST(SimPins, OutputStartsSafeAndLogsChanges) {
   std::vector<std::pair<std::string, bool>> log;
   SimOutputPin p("charge_path", [&](const std::string& n, bool a) { log.emplace_back(n, a); });
@@ -126,7 +241,11 @@ TEST(PanelPinsFactory, ConfiguredLinesAreOpenedWithTheirSpec) {
   ASSERT_TRUE(p.disp_button);
   EXPECT_EQ(p.disp_button->describe(), "fake input !gpiochip1:2");
   EXPECT_EQ(static_cast<fakes::FakeInputPin&>(*p.disp_button).debounce_ms(), 45);
+  EXPECT_EQ(static_cast<fakes::FakeInputPin&>(*p.disp_button).filter(), InputFilter::button(45));
   EXPECT_EQ(p.hw_ov->describe(), "fake input gpiochip0:9");
+  // The OV line blocks when low: it acts at once on low, debounces the way back.
+  EXPECT_EQ(static_cast<fakes::FakeInputPin&>(*p.hw_ov).filter(),
+            InputFilter::interlock(45, false));
   EXPECT_FALSE(p.sw_on);
   ASSERT_EQ(opener.opened_outputs.size(), 2u);
   EXPECT_EQ(opener.opened_outputs[0], (LineSpec{"gpiochip0", 5u, "", false}));

@@ -154,6 +154,57 @@ TEST_F(CanLinkTest, SendFailuresAndLinkStateAreEventsAndCounters) {
   EXPECT_EQ(events_with("link_up").size(), 1u);
 }
 
+// host-links.md: every frame carries the state at the moment it is sent.
+// With a source, nothing of an older update() is sent.
+TEST_F(CanLinkTest, SourceIsReadAtTheMomentOfSending) {
+  make({});
+  SystemSnapshot now = normal_parallel();
+  now.limits.ccl_a = 0;  // the last tick said: charging blocked
+  link->update(now);
+  int calls = 0;
+  link->set_snapshot_source([&] {
+    ++calls;
+    return normal_parallel();  // the state now: charging allowed
+  });
+  link->start();
+  EXPECT_EQ(calls, 1);
+  const PylonView v = decode_pylon(bus->sent);
+  EXPECT_TRUE(v.charge_enable) << "the frames carry the state now, not the last update";
+  EXPECT_GT(v.ccl_a, 0.0);
+  link->send_period();
+  EXPECT_EQ(calls, 2);
+}
+
+// When a path opens the whole set goes out at once, and the period goes on
+// from there (the next periodic set a whole period later).
+TEST_F(CanLinkTest, SendNowSendsTheWholeSetAndRestartsThePeriod) {
+  HostCanConfig cfg;
+  cfg.period_ms = 300;
+  make(cfg);
+  link->update(normal_parallel());
+  link->start();
+  ASSERT_EQ(bus->sent.size(), 6u);
+  io.run_for(std::chrono::milliseconds(150));  // half a period: nothing due yet
+  ASSERT_EQ(bus->sent.size(), 6u);
+  auto blocked = normal_parallel();
+  blocked.limits.dcl_a = 0;
+  link->update(blocked);
+  const auto t_now = std::chrono::steady_clock::now();
+  link->send_now();
+  ASSERT_EQ(bus->sent.size(), 12u) << "the whole frame set at once";
+  const PylonView v = decode_pylon({bus->sent.begin() + 6, bus->sent.end()});
+  EXPECT_FALSE(v.discharge_enable);
+  EXPECT_EQ(v.ids.size(), 6u);
+  while (bus->sent.size() < 18 &&
+         std::chrono::steady_clock::now() - t_now < std::chrono::seconds(5)) {
+    io.run_one_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(bus->sent.size(), 18u);
+  EXPECT_GE(std::chrono::steady_clock::now() - t_now, std::chrono::milliseconds(295))
+      << "the old period's timer (due 150 ms after send_now) was replaced";
+  EXPECT_EQ(link->counters().at("immediate_sends"), 1);
+}
+
 TEST_F(CanLinkTest, DestroyedWithPendingTimerIsSafe) {
   make({});
   link->start();

@@ -220,19 +220,43 @@ TEST_F(ModbusLinkTest, SetOpWritesReachTheCallback) {
   std::uint16_t v = 0;
   ASSERT_EQ(call([&] { return modbus_read_registers(client.get(), 40120, 1, &v); }), 1);
   EXPECT_EQ(v, 2);
+  // A CONNECT right after: it waits for 5 s after the DISCONNECT it ends.
+  const auto t_connect = Clock::now();
   ASSERT_EQ(call([&] { return modbus_write_register(client.get(), 40120, 1); }), 1);
+  EXPECT_EQ(calls, std::vector<bool>{true});
+  EXPECT_TRUE(link->disconnect_in_effect());
+  EXPECT_TRUE(run_until([&] { return calls.size() == 2; }, 8s));
   EXPECT_EQ(calls, (std::vector<bool>{true, false}));
+  EXPECT_GE(Clock::now() - t_connect, 4900ms);
   EXPECT_EQ(call_errno([&] { return modbus_write_register(client.get(), 40120, 7); }), EMBXILVAL);
   ASSERT_EQ(call([&] { return modbus_write_register(client.get(), 40089, 4242); }), 1);  // CtrlHb
   ASSERT_EQ(call([&] { return modbus_read_registers(client.get(), 40089, 1, &v); }), 1);
   EXPECT_EQ(v, 4242);
-  int disconnects = 0, connects = 0;
+  int disconnects = 0, connects = 0, waits = 0;
   for (const auto& e : link->take_events()) {
     disconnects += e.cause == "set_op_disconnect";
     connects += e.cause == "set_op_connect";
+    waits += e.cause == "set_op_connect_wait";
   }
   EXPECT_EQ(disconnects, 1);
+  EXPECT_EQ(waits, 1);
   EXPECT_EQ(connects, 1);
+}
+
+// A DISCONNECT restored from before a restart is in effect at once; a
+// CONNECT ends it, but no sooner than 5 s after the restore.
+TEST_F(ModbusLinkTest, RestoredDisconnectHoldsAndAToggleCancelsTheWaitingConnect) {
+  make(true);
+  std::vector<bool> calls;
+  link->on_set_op([&](bool disconnect) { calls.push_back(disconnect); });
+  link->restore_disconnect();
+  EXPECT_TRUE(link->disconnect_in_effect());
+  make_client();
+  ASSERT_EQ(call([&] { return modbus_write_register(client.get(), 40120, 1); }), 1);
+  ASSERT_EQ(call([&] { return modbus_write_register(client.get(), 40120, 2); }), 1);
+  EXPECT_TRUE(calls.empty()) << "the CONNECT waited, the DISCONNECT dropped it";
+  EXPECT_FALSE(run_until([&] { return !calls.empty(); }, 5500ms));
+  EXPECT_TRUE(link->disconnect_in_effect());
 }
 
 TEST_F(ModbusLinkTest, BadCrcAndTruncatedFramesAreCountedAndUnanswered) {

@@ -1,0 +1,165 @@
+#include "daemon/set_op_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace essd::daemon {
+namespace {
+
+constexpr const char* kHeader = "essd-setop 1\n";
+constexpr std::size_t kMaxFile = 4096;
+
+std::uint32_t crc32(const std::string& s) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char ch : s) {
+    crc ^= ch;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+std::string errno_text(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string set_op_path(const std::string& state_file) {
+  return state_file + ".setop";
+}
+
+std::string format_set_op(bool disconnect) {
+  std::string body = kHeader;
+  body += std::string("disconnect ") + (disconnect ? "1" : "0") + "\n";
+  char crc[32];
+  std::snprintf(crc, sizeof crc, "crc32 %08x\n", crc32(body));
+  return body + crc;
+}
+
+std::optional<bool> parse_set_op(const std::string& text, std::string& error) {
+  const auto crc_pos = text.rfind("crc32 ");
+  if (crc_pos == std::string::npos || (crc_pos > 0 && text[crc_pos - 1] != '\n')) {
+    error = text.empty() ? "empty file" : "no checksum line (torn write?)";
+    return std::nullopt;
+  }
+  const std::string body = text.substr(0, crc_pos);
+  char want[32];
+  std::snprintf(want, sizeof want, "crc32 %08x\n", crc32(body));
+  if (text.substr(crc_pos) != want) {
+    error = "checksum mismatch";
+    return std::nullopt;
+  }
+  if (body == std::string(kHeader) + "disconnect 1\n") return true;
+  if (body == std::string(kHeader) + "disconnect 0\n") return false;
+  error = "not an essd-setop 1 file";
+  return std::nullopt;
+}
+
+SetOpLoad load_set_op(const std::string& path) {
+  SetOpLoad r;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.fd < 0) {
+    if (errno != ENOENT) r.error = errno_text("cannot open", path);
+    return r;
+  }
+  std::string text;
+  char buf[512];
+  for (;;) {
+    const ssize_t n = ::read(fd.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      r.error = errno_text("cannot read", path);
+      return r;
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > kMaxFile) {
+      r.error = "too large";
+      return r;
+    }
+  }
+  r.disconnect = parse_set_op(text, r.error);
+  return r;
+}
+
+std::string save_set_op(const std::string& path, bool disconnect) {
+  const std::string dir = dir_of(path);
+  const std::string tmp = path + ".tmp";
+  const std::string text = format_set_op(disconnect);
+  {
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640));
+    if (fd.fd < 0) return errno_text("cannot create", tmp);
+    if (::write(fd.fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      return errno_text("cannot write", tmp);
+    }
+    if (::fsync(fd.fd) != 0) return errno_text("cannot fsync", tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return errno_text("cannot rename to", path);
+  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.fd >= 0) ::fsync(d.fd);
+  return {};
+}
+
+SetOpSaver::SetOpSaver(std::string path, std::function<void(std::string)> on_result)
+    : path_(std::move(path)), on_result_(std::move(on_result)), thread_([this] { run(); }) {}
+
+SetOpSaver::~SetOpSaver() {
+  {
+    std::lock_guard lk(mu_);
+    quit_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void SetOpSaver::save(bool disconnect) {
+  {
+    std::lock_guard lk(mu_);
+    pending_ = disconnect;
+  }
+  cv_.notify_all();
+}
+
+void SetOpSaver::flush() {
+  std::unique_lock lk(mu_);
+  cv_.wait(lk, [this] { return !pending_ && !busy_; });
+}
+
+void SetOpSaver::run() {
+  std::unique_lock lk(mu_);
+  for (;;) {
+    cv_.wait(lk, [this] { return quit_ || pending_.has_value(); });
+    if (!pending_) return;
+    const bool value = *pending_;
+    pending_.reset();
+    busy_ = true;
+    lk.unlock();
+    std::string err = save_set_op(path_, value);
+    if (on_result_) on_result_(err);
+    lk.lock();
+    busy_ = false;
+    cv_.notify_all();
+  }
+}
+
+}  // namespace essd::daemon

@@ -1,0 +1,54 @@
+#pragma once
+// Persistence of a standing SunSpec SetOp DISCONNECT across a restart
+// (host-links.md: "persisted like the latches"). Its own small file beside
+// the latch state file, `<system.state_file>.setop`:
+//   essd-setop 1
+//   disconnect 1
+//   crc32 1a2b3c4d          (CRC-32 of everything before this line)
+// Written atomically (temp file, fsync, rename, directory fsync) on a worker
+// thread, one slot deep: only the newest state matters.
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace essd::daemon {
+
+std::string set_op_path(const std::string& state_file);
+
+struct SetOpLoad {
+  /// nullopt when the file is missing (error empty) or unusable (error set).
+  std::optional<bool> disconnect;
+  std::string error;
+};
+SetOpLoad load_set_op(const std::string& path);
+std::string format_set_op(bool disconnect);
+std::optional<bool> parse_set_op(const std::string& text, std::string& error);
+/// "" on success, else why.
+std::string save_set_op(const std::string& path, bool disconnect);
+
+class SetOpSaver {
+ public:
+  /// `on_result(error)` runs on the worker after each write ("" = ok).
+  explicit SetOpSaver(std::string path, std::function<void(std::string)> on_result);
+  ~SetOpSaver();  // writes what is pending, then joins
+  SetOpSaver(const SetOpSaver&) = delete;
+  SetOpSaver& operator=(const SetOpSaver&) = delete;
+  void save(bool disconnect);
+  void flush();  // blocks until nothing is pending (shut-down)
+
+ private:
+  void run();
+  std::string path_;
+  std::function<void(std::string)> on_result_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<bool> pending_;
+  bool busy_ = false;
+  bool quit_ = false;
+  std::thread thread_;
+};
+
+}  // namespace essd::daemon
