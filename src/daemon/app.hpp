@@ -19,6 +19,8 @@
 #include "daemon/command_line.hpp"
 #include "daemon/latch_saver.hpp"
 #include "daemon/loop_lag.hpp"
+#include "daemon/refusal_summary.hpp"
+#include "daemon/render_worker.hpp"
 #include "daemon/systemd.hpp"
 #include "essd/config.hpp"
 #include "hal/can/can_bus.hpp"
@@ -69,6 +71,7 @@ class App : public api::Backend {
   PanelView display() override;
   nlohmann::json counters() override;
   void events(std::optional<std::uint64_t> after, int limit, EventsDone done) override;
+  void render(std::function<std::string()> build, std::function<void(std::string)> done) override;
   void audit(const api::Peer& peer, const std::string& cmd, const std::string& detail,
              bool allowed) override;
   api::ActionResult maintenance(bool on, const api::Peer& peer) override;
@@ -96,9 +99,14 @@ class App : public api::Backend {
   void update_inputs();
   void notify_status(const SystemSnapshot& snap);
   void on_signal(int signo);
+  void report_refusal(const RefusalSummary::Report& r);
+  void history_housekeeping();
   api::ActionResult reload_config(const std::string& who);
   void shutdown();
 
+  // First member, so released last: held from before anything is opened
+  // until everything is closed (api.md "Limits", second daemon).
+  api::UniqueFd instance_lock_;
   boost::asio::io_context& io_;
   CommandLine cl_;
   Config config_;
@@ -118,6 +126,8 @@ class App : public api::Backend {
   std::unique_ptr<host::HostCanLink> host_can_;
   std::unique_ptr<host::ModbusLink> modbus_;
   std::unique_ptr<LatchSaver> latch_saver_;
+  std::unique_ptr<RenderWorker> render_;
+  RefusalSummary refusals_;
   systemd::Notifier notifier_;
 
   boost::asio::steady_timer tick_timer_;

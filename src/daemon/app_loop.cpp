@@ -74,6 +74,7 @@ void App::on_tick() {
   if (t - last_housekeeping_ >= 1000) {
     last_housekeeping_ = t;
     for (auto& e : logging::log_housekeeping()) record(e);
+    history_housekeeping();
     notify_status(snap);
   }
   // Watchdog from the loop, and only when the controller made progress.

@@ -23,7 +23,9 @@ std::string Rig::config_text(const std::string& extra) const {
 }
 
 void Rig::start() {
-  if (bus_ == Bus::pty_sim) {
+  if (bus_ == Bus::pty_sim && !external_pty.empty()) {
+    pty_ = external_pty;
+  } else if (bus_ == Bus::pty_sim) {
     SpawnOptions o;
     o.pipe_stdout = true;
     o.output_file = dir / "sim.log";
@@ -34,7 +36,7 @@ void Rig::start() {
     ASSERT_TRUE(line) << "ess-sim printed no pty path; log:\n" << read_file(dir / "sim.log");
     pty_ = *line;
   }
-  write_file(config_path(), config_text());
+  write_file(config_path(), config_text(extra_config));
   start_essd();
 }
 

@@ -20,6 +20,10 @@ class Rig {
   ~Rig();
 
   TempDir dir;
+  /// Appended to the config that start() writes.
+  std::string extra_config;
+  /// With Bus::pty_sim: a pty the test itself serves (no ess-sim started).
+  std::string external_pty;
   std::string socket() const { return dir / "essd.sock"; }
   std::string sim_socket() const { return dir / "sim.sock"; }
   std::string config_path() const { return dir / "essd.toml"; }
