@@ -7,6 +7,7 @@
 // api.max_clients_per_uid sessions, which bounds the queue and what one peer
 // can have queued ahead of another.
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>

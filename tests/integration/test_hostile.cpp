@@ -117,7 +117,11 @@ TEST(Hostile, IdleSessionsAreClosed) {
   auto text = rig.config_text();
   text.replace(text.find("[panel]"), 0, "idle_timeout_s = 1\n");
   write_file(rig.config_path(), text);
-  ASSERT_EQ(run({bin("essctl"), "--socket", rig.socket(), "reload"}).code, 0);
+  {
+    auto c = rig.client();
+    auto r = rig.request(c, {{"cmd", "reload"}});
+    ASSERT_TRUE(r.value("ok", false)) << r.dump();
+  }
   auto w = rig.watcher();  // a watcher stays, however quiet
   auto holder = attack_in_background(rig, kNobody, {"hold", "8"});
   ASSERT_EQ(holder.read_line(Ms(20000)).value_or(""), "held 8 rejected 0");
