@@ -1,6 +1,9 @@
 // History: sequence numbers on the loop thread, SQLite on one worker thread.
 #include "history/history.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -155,6 +158,8 @@ struct History::Impl {
   }
 
   void work() {
+    // Below the loop thread (the interlocks), above the reply renderer.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5);
     for (;;) {
       std::deque<Job> jobs;
       std::uint64_t seq_hint;
