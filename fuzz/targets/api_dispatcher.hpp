@@ -82,9 +82,9 @@ inline void check_reply(const std::string_view request, const api::Reply& reply)
     ESSD_FUZZ_CHECK(kName, !j.is_discarded() && j.is_object());
     ESSD_FUZZ_CHECK(kName, j.contains("ok") && j["ok"].is_boolean());
     if (!j["ok"].get<bool>()) {
-      static const std::set<std::string> kCodes{"bad_request", "unknown_command",
+      static const std::set<std::string> kCodes{"bad_request",      "unknown_command",
                                                 "invalid_argument", "forbidden",
-                                                "unavailable",  "internal"};
+                                                "unavailable",      "internal"};
       ESSD_FUZZ_CHECK(kName, j.contains("error") && j["error"].contains("code") &&
                                  j["error"]["code"].is_string() &&
                                  kCodes.count(j["error"]["code"].get<std::string>()) == 1);

@@ -280,15 +280,14 @@ void Dispatcher::events(const json& req, const json* id, const Done& done) {
                       return;
                     }
                     auto recs = std::make_shared<std::vector<EventRecord>>(std::move(records));
-                    backend.render(guarded(id_copy,
-                                           [recs, next] {
-                                             Json list = Json::array();
-                                             for (const auto& r : *recs)
-                                               list.push_back(event_json(r));
-                                             return Json{{"events", std::move(list)},
-                                                         {"next", next}};
-                                           }),
-                                   reply_with(done));
+                    backend.render(
+                        guarded(id_copy,
+                                [recs, next] {
+                                  Json list = Json::array();
+                                  for (const auto& r : *recs) list.push_back(event_json(r));
+                                  return Json{{"events", std::move(list)}, {"next", next}};
+                                }),
+                        reply_with(done));
                   });
 }
 

@@ -41,7 +41,8 @@ bool Server::start(std::string& error, std::vector<std::string>& warnings) {
       return false;
     }
   } else {
-    if (!options_.instance_locked && !acquire_instance_lock(options_.socket_path, lock_, error)) return false;
+    if (!options_.instance_locked && !acquire_instance_lock(options_.socket_path, lock_, error))
+      return false;
     if (!create_listening_socket(options_.socket_path, options_.group, listening_, error)) {
       return false;
     }
@@ -147,9 +148,8 @@ void Server::arm_idle_sweep() {
   if (options_.idle_timeout.count() <= 0 || !acceptor_.is_open()) return;
   // A quarter of the timeout (at least 50 ms, at most 5 s): an idle session
   // goes within 1.25 times the timeout.
-  auto period = std::clamp<std::chrono::milliseconds>(options_.idle_timeout / 4,
-                                                      std::chrono::milliseconds(50),
-                                                      std::chrono::milliseconds(5000));
+  auto period = std::clamp<std::chrono::milliseconds>(
+      options_.idle_timeout / 4, std::chrono::milliseconds(50), std::chrono::milliseconds(5000));
   idle_timer_.expires_after(period);
   std::weak_ptr<bool> alive = alive_;
   idle_timer_.async_wait([this, alive](const boost::system::error_code& ec) {

@@ -32,7 +32,7 @@ struct ServerOptions {
   /// A session that does not watch and has no request in flight is closed
   /// after this long without a request (0 = never).
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
-  int inherited_fd = -1;  // socket activation (LISTEN_FDS); -1 = create the socket
+  int inherited_fd = -1;         // socket activation (LISTEN_FDS); -1 = create the socket
   bool instance_locked = false;  // the caller holds SOCKET.lock (else start() takes it)
   std::size_t max_queued_bytes = 1 << 20;
   std::chrono::milliseconds status_min_interval{100};  // at most 10 status pushes/s
@@ -41,12 +41,12 @@ struct ServerOptions {
 class Server {
  public:
   struct Counters {
-    std::uint64_t clients = 0;        // connected now
-    std::uint64_t accepted = 0;       // total accepted (including rejected)
+    std::uint64_t clients = 0;           // connected now
+    std::uint64_t accepted = 0;          // total accepted (including rejected)
     std::uint64_t rejected_full = 0;     // over max_clients (or the unreserved part)
     std::uint64_t rejected_per_uid = 0;  // over max_clients_per_uid
     std::uint64_t dropped_idle = 0;      // idle_timeout
-    std::uint64_t dropped_slow = 0;   // > max_queued_bytes not read
+    std::uint64_t dropped_slow = 0;      // > max_queued_bytes not read
     std::uint64_t dropped_long_line = 0;
     std::uint64_t status_pushes = 0;
     std::uint64_t event_pushes = 0;

@@ -42,8 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool watching() const { return watching_; }
   /// Not watching, nothing in flight, and no request since `cutoff`.
   bool idle_since(std::chrono::steady_clock::time_point cutoff) const {
-    return !watching_ && !busy_ && !closing_ && !closed_ && outq_.empty() &&
-           last_request_ < cutoff;
+    return !watching_ && !busy_ && !closing_ && !closed_ && outq_.empty() && last_request_ < cutoff;
   }
   /// Close an idle session (on_closed reports End::idle).
   void close_idle() { close(End::idle); }

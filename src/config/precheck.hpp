@@ -11,7 +11,7 @@
 namespace essd::config {
 
 inline constexpr std::size_t kMaxLineBytes = 4096;
-inline constexpr int kMaxKeySegments = 8;  // a.b.c... in a key or a [table.header]
+inline constexpr int kMaxKeySegments = 8;    // a.b.c... in a key or a [table.header]
 inline constexpr int kMaxValueNesting = 16;  // [ and { inside one value
 
 struct PrecheckProblem {

@@ -95,19 +95,19 @@ json App::counters() {
 }
 
 void App::events(std::optional<std::uint64_t> after, int limit, EventsDone done) {
-  history_->query(after.value_or(0), limit,
-                  [done = std::move(done)](std::vector<history::Record> rs, std::uint64_t next,
-                                           std::string error) {
-                    std::vector<api::EventRecord> out;
-                    out.reserve(rs.size());
-                    for (auto& r : rs) {
-                      out.push_back(api::EventRecord{r.seq, std::move(r.time), r.severity,
-                                                     std::move(r.kind), std::move(r.message),
-                                                     std::move(r.data)});
-                    }
-                    if (!error.empty()) error = "event history unavailable: " + error;
-                    done(std::move(out), next, std::move(error));
-                  });
+  history_->query(
+      after.value_or(0), limit,
+      [done = std::move(done)](std::vector<history::Record> rs, std::uint64_t next,
+                               std::string error) {
+        std::vector<api::EventRecord> out;
+        out.reserve(rs.size());
+        for (auto& r : rs) {
+          out.push_back(api::EventRecord{r.seq, std::move(r.time), r.severity, std::move(r.kind),
+                                         std::move(r.message), std::move(r.data)});
+        }
+        if (!error.empty()) error = "event history unavailable: " + error;
+        done(std::move(out), next, std::move(error));
+      });
 }
 
 void App::render(std::function<std::string()> build, std::function<void(std::string)> done) {
@@ -131,8 +131,8 @@ void App::audit(const api::Peer& peer, const std::string& cmd, const std::string
 }
 
 void App::report_refusal(const RefusalSummary::Report& r) {
-  const std::string who = r.uid == static_cast<uid_t>(-1) ? std::string("many uids")
-                                                          : "uid " + std::to_string(r.uid);
+  const std::string who =
+      r.uid == static_cast<uid_t>(-1) ? std::string("many uids") : "uid " + std::to_string(r.uid);
   emit(Severity::warning, "privileged_command",
        r.cmd + " refused for " + who + " pid " + std::to_string(r.pid) + " (" +
            std::to_string(r.count) + (r.count == 1 ? " refusal" : " refusals") +
@@ -214,8 +214,7 @@ api::ActionResult App::reload_config(const std::string& who) {
 
   bool heatsink_configured = sim_bus_ != nullptr || !config_.limits.heatsink_sensor.empty();
   controller_->reconfigure(core::CoreConfig::from(next, heatsink_configured), now());
-  server_->update_options(next.api.admin_group, next.api.max_clients,
-                          next.api.max_clients_per_uid,
+  server_->update_options(next.api.admin_group, next.api.max_clients, next.api.max_clients_per_uid,
                           std::chrono::seconds(next.api.idle_timeout_s));
   config_ = std::move(next);
   for (const auto& w : loaded.warnings) spdlog::warn("{}", w);

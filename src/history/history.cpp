@@ -292,8 +292,7 @@ void History::query(std::uint64_t after, int limit, Done done) {
   impl_->wake.notify_one();
 }
 
-void History::query_tail(int limit,
-                         std::function<void(std::vector<Record>, std::uint64_t)> done2) {
+void History::query_tail(int limit, std::function<void(std::vector<Record>, std::uint64_t)> done2) {
   Done done = [done2 = std::move(done2)](std::vector<Record> r, std::uint64_t next,
                                          const std::string&) { done2(std::move(r), next); };
   limit = std::clamp(limit, 1, kMaxLimit);

@@ -43,7 +43,7 @@ bool is_corruption(int rc) {
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-    case SQLITE_ERROR:   // malformed schema, foreign tables
+    case SQLITE_ERROR:  // malformed schema, foreign tables
     case SQLITE_SCHEMA:
     case SQLITE_FORMAT:
       return true;

@@ -134,10 +134,10 @@ int hold(const std::string& sock, int n) {
       }
     }
   }
-  std::printf("all_closed_after_ms %lld\n",
-              static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         Clock::now() - t0)
-                                         .count()));
+  std::printf(
+      "all_closed_after_ms %lld\n",
+      static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()));
   return 0;
 }
 
