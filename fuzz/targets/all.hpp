@@ -12,6 +12,7 @@
 #include "fuzz/targets/module_frame.hpp"
 #include "fuzz/targets/pylontech.hpp"
 #include "fuzz/targets/slcan.hpp"
+#include "fuzz/targets/toml_precheck.hpp"
 
 namespace essd::fuzz {
 
@@ -20,13 +21,14 @@ struct Target {
   void (*run)(const std::uint8_t* data, std::size_t size);
 };
 
-inline constexpr std::array<Target, 6> kTargets{{
+inline constexpr std::array<Target, 7> kTargets{{
     {"slcan", run_slcan},
     {"module_frame", run_module_frame},
     {"api_dispatcher", run_api_dispatcher},
     {"config", run_config},
     {"modbus_rtu", run_modbus_rtu},
     {"pylontech", run_pylontech},
+    {"toml_precheck", run_toml_precheck},
 }};
 
 }  // namespace essd::fuzz

@@ -32,6 +32,8 @@ struct ApiConfig {
   std::string group = "essd";
   std::string admin_group = "essd-admin";
   int max_clients = 64;
+  int max_clients_per_uid = 16;       // peers other than root and the admin group
+  int idle_timeout_s = 300;           // a session that neither watches nor asks; 0 = never
   bool group_explicit = false;        // set by the parser: written in the file
   bool admin_group_explicit = false;  // (a missing default group is only a warning)
 };

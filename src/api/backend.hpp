@@ -53,6 +53,14 @@ class Backend {
   /// history is unavailable.
   virtual void events(std::optional<std::uint64_t> after, int limit, EventsDone done) = 0;
 
+  /// Builds a heavy reply line (`build` owns everything it reads) off the
+  /// loop thread where the daemon has a worker for it, then calls `done`
+  /// with it on the loop thread. The default builds it at once (unit tests,
+  /// fuzzing).
+  virtual void render(std::function<std::string()> build, std::function<void(std::string)> done) {
+    done(build());
+  }
+
   /// Every privileged request, allowed or not, is reported here first so the
   /// daemon can log it and keep it as an event with the peer's uid and pid.
   virtual void audit(const Peer& peer, const std::string& cmd, const std::string& detail,

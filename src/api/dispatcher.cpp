@@ -34,7 +34,47 @@ std::optional<bool> bool_arg(const json& req, const char* name, bool& bad) {
   return std::nullopt;
 }
 
+/// `build` guarded: an exception costs this one reply, never the daemon.
+std::function<std::string()> guarded(std::optional<json> id, std::function<Json()> build) {
+  return [id = std::move(id), build = std::move(build)]() -> std::string {
+    const json* idp = id ? &*id : nullptr;
+    try {
+      return Dispatcher::ok_line(idp, build());
+    } catch (const std::exception& e) {
+      return Dispatcher::error_line(idp, "internal", e.what());
+    }
+  };
+}
+
+std::function<void(std::string)> reply_with(const Dispatcher::Done& done) {
+  return [done](std::string line) { done(Reply{std::move(line), false, std::nullopt}); };
+}
+
 }  // namespace
+
+bool json_depth_within(std::string_view line, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : line) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
 
 std::string Dispatcher::to_line(const Json& message) {
   std::string s = message.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -67,6 +107,12 @@ Reply Dispatcher::line_too_long() {
 
 void Dispatcher::handle(std::string_view line, const Peer& peer, const Done& done) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // tolerate CRLF clients
+  if (!json_depth_within(line, kMaxJsonDepth)) {
+    done(Reply{error_line(nullptr, "bad_request",
+                          "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"),
+               false, std::nullopt});
+    return;
+  }
   json req = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded()) {
     done(Reply{error_line(nullptr, "bad_request", "not valid JSON"), false, std::nullopt});
@@ -104,7 +150,7 @@ void Dispatcher::dispatch(const json& req, const json* id, const std::string& cm
   if (cmd == "status") {
     ok(status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s()));
   } else if (cmd == "modules") {
-    ok(modules_json(backend_.snapshot()));
+    modules(id, done);
   } else if (cmd == "module") {
     bool bad = false;
     auto addr = int_arg(req, "address", bad);
@@ -208,6 +254,16 @@ void Dispatcher::privileged(const json& req, const json* id, const std::string& 
   done(Reply{ok_line(id, std::move(result)), false, std::nullopt});
 }
 
+void Dispatcher::modules(const json* id, const Done& done) {
+  // The snapshot is taken now (on the loop); the JSON (every cell of every
+  // module) is built off it.
+  auto snap = std::make_shared<SystemSnapshot>(backend_.snapshot());
+  std::optional<json> id_copy;
+  if (id) id_copy = *id;
+  backend_.render(guarded(std::move(id_copy), [snap] { return modules_json(*snap); }),
+                  reply_with(done));
+}
+
 void Dispatcher::events(const json& req, const json* id, const Done& done) {
   bool bad_after = false, bad_limit = false;
   auto after = int_arg(req, "after", bad_after);
@@ -229,19 +285,25 @@ void Dispatcher::events(const json& req, const json* id, const Done& done) {
   // The id must outlive `req`: copy it into the completion.
   std::optional<json> id_copy;
   if (id) id_copy = *id;
-  backend_.events(
-      after_u, n,
-      [done, id_copy](std::vector<EventRecord> records, std::uint64_t next, std::string error) {
-        const json* idp = id_copy ? &*id_copy : nullptr;
-        if (!error.empty()) {
-          done(Reply{error_line(idp, "unavailable", error), false, std::nullopt});
-          return;
-        }
-        Json list = Json::array();
-        for (const auto& r : records) list.push_back(event_json(r));
-        done(Reply{ok_line(idp, Json{{"events", std::move(list)}, {"next", next}}), false,
-                   std::nullopt});
-      });
+  Backend& backend = backend_;
+  backend_.events(after_u, n,
+                  [done, id_copy, &backend](std::vector<EventRecord> records, std::uint64_t next,
+                                            std::string error) {
+                    const json* idp = id_copy ? &*id_copy : nullptr;
+                    if (!error.empty()) {
+                      done(Reply{error_line(idp, "unavailable", error), false, std::nullopt});
+                      return;
+                    }
+                    auto recs = std::make_shared<std::vector<EventRecord>>(std::move(records));
+                    backend.render(
+                        guarded(id_copy,
+                                [recs, next] {
+                                  Json list = Json::array();
+                                  for (const auto& r : *recs) list.push_back(event_json(r));
+                                  return Json{{"events", std::move(list)}, {"next", next}};
+                                }),
+                        reply_with(done));
+                  });
 }
 
 }  // namespace essd::api

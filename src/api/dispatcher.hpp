@@ -16,6 +16,14 @@ namespace essd::api {
 inline constexpr std::size_t kMaxLineBytes = 65536;
 inline constexpr int kDefaultEventLimit = 100;
 inline constexpr int kMaxEventLimit = 1000;
+/// Arrays and objects nested deeper than this get bad_request before the
+/// request is parsed: copying and serialising a DOM recurses once per level.
+inline constexpr int kMaxJsonDepth = 32;
+
+/// The nesting depth of `line` is at most `max_depth` (one pass, no
+/// recursion, strings skipped; an unbalanced line passes here and fails to
+/// parse).
+bool json_depth_within(std::string_view line, int max_depth);
 
 /// What the session must do with one handled request.
 struct Reply {
@@ -51,6 +59,7 @@ class Dispatcher {
   void privileged(const nlohmann::json& req, const nlohmann::json* id, const std::string& cmd,
                   const Peer& peer, const Done& done);
   void events(const nlohmann::json& req, const nlohmann::json* id, const Done& done);
+  void modules(const nlohmann::json* id, const Done& done);
 
   Backend& backend_;
 };

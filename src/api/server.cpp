@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "essd/version.hpp"
 
 namespace essd::api {
@@ -15,7 +17,8 @@ Server::Server(asio::io_context& io, Backend& backend, ServerOptions options)
       dispatcher_(backend),
       acceptor_(io),
       status_timer_(io),
-      accept_retry_(io) {
+      accept_retry_(io),
+      idle_timer_(io) {
   hello_ = Dispatcher::to_line(Json{{"hello",
                                      {{"service", "essd"},
                                       {"api", kApiVersion},
@@ -38,6 +41,8 @@ bool Server::start(std::string& error, std::vector<std::string>& warnings) {
       return false;
     }
   } else {
+    if (!options_.instance_locked && !acquire_instance_lock(options_.socket_path, lock_, error))
+      return false;
     if (!create_listening_socket(options_.socket_path, options_.group, listening_, error)) {
       return false;
     }
@@ -52,6 +57,7 @@ bool Server::start(std::string& error, std::vector<std::string>& warnings) {
   for (auto& w : listening_.warnings) warnings.push_back(w);
   listening_.warnings.clear();
   accept();
+  arm_idle_sweep();
   return true;
 }
 
@@ -60,6 +66,7 @@ void Server::stop() {
   acceptor_.close(ec);
   status_timer_.cancel();
   accept_retry_.cancel();
+  idle_timer_.cancel();
   auto all = std::move(sessions_);
   sessions_.clear();
   for (auto& [p, s] : all) s->stop();
@@ -67,7 +74,8 @@ void Server::stop() {
     ::unlink(listening_.path.c_str());
     listening_.path.clear();
   }
-  listening_.lock = UniqueFd();  // release the instance lock last
+  per_uid_.clear();
+  lock_ = UniqueFd();  // release the instance lock last
 }
 
 void Server::accept() {
@@ -105,23 +113,70 @@ void Server::on_accept(stream::socket socket) {
         if (alive.expired() || !*alive.lock()) return;
         on_watch(s);
       });
-  if (static_cast<int>(sessions_.size()) >= options_.max_clients) {
-    ++counters_.rejected_full;
+  if (auto why = admission(peer); !why.empty()) {
     // Not registered: the pending write keeps it alive until it is sent.
-    session->reject(Dispatcher::error_line(
-        nullptr, "unavailable",
-        "too many clients (" + std::to_string(options_.max_clients) + "); try again later"));
+    session->reject(Dispatcher::error_line(nullptr, "unavailable", why));
     return;
   }
   sessions_.emplace(session.get(), session);
+  if (!peer.privileged) ++per_uid_[peer.uid];
   counters_.clients = sessions_.size();
   session->start(hello_);
+}
+
+std::string Server::admission(const Peer& peer) {
+  const int total = static_cast<int>(sessions_.size());
+  auto full = [&](int limit) {
+    ++counters_.rejected_full;
+    return "too many clients (" + std::to_string(limit) + "); try again later";
+  };
+  if (total >= options_.max_clients) return full(options_.max_clients);
+  if (peer.privileged) return {};
+  // api.md "Limits": no one user can lock the operators out.
+  const int reserved = std::min(options_.reserved_slots, options_.max_clients / 2);
+  if (total >= options_.max_clients - reserved) return full(options_.max_clients - reserved);
+  auto it = per_uid_.find(peer.uid);
+  if (it != per_uid_.end() && it->second >= options_.max_clients_per_uid) {
+    ++counters_.rejected_per_uid;
+    return "too many clients for uid " + std::to_string(peer.uid) + " (" +
+           std::to_string(options_.max_clients_per_uid) + "); try again later";
+  }
+  return {};
+}
+
+void Server::arm_idle_sweep() {
+  if (options_.idle_timeout.count() <= 0 || !acceptor_.is_open()) return;
+  // A quarter of the timeout (at least 50 ms, at most 5 s): an idle session
+  // goes within 1.25 times the timeout.
+  auto period = std::clamp<std::chrono::milliseconds>(
+      options_.idle_timeout / 4, std::chrono::milliseconds(50), std::chrono::milliseconds(5000));
+  idle_timer_.expires_after(period);
+  std::weak_ptr<bool> alive = alive_;
+  idle_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (alive.expired() || !*alive.lock() || ec) return;
+    sweep_idle();
+    arm_idle_sweep();
+  });
+}
+
+void Server::sweep_idle() {
+  if (options_.idle_timeout.count() <= 0) return;
+  const auto cutoff = std::chrono::steady_clock::now() - options_.idle_timeout;
+  std::vector<std::shared_ptr<Session>> idle;
+  for (const auto& [p, s] : sessions_) {
+    if (s->idle_since(cutoff)) idle.push_back(s);
+  }
+  for (auto& s : idle) s->close_idle();
 }
 
 void Server::on_closed(Session* s, Session::End why) {
   if (why == Session::End::slow) ++counters_.dropped_slow;
   if (why == Session::End::too_long) ++counters_.dropped_long_line;
-  sessions_.erase(s);
+  if (why == Session::End::idle) ++counters_.dropped_idle;
+  if (sessions_.erase(s) && !s->peer().privileged) {
+    auto it = per_uid_.find(s->peer().uid);
+    if (it != per_uid_.end() && --it->second <= 0) per_uid_.erase(it);
+  }
   counters_.clients = sessions_.size();
 }
 
@@ -180,9 +235,14 @@ void Server::push_status_now() {
   counters_.status_pushes += list.size();
 }
 
-void Server::update_options(const std::string& admin_group, int max_clients) {
+void Server::update_options(const std::string& admin_group, int max_clients,
+                            int max_clients_per_uid, std::chrono::milliseconds idle_timeout) {
   options_.admin_group = admin_group;
   options_.max_clients = max_clients;
+  options_.max_clients_per_uid = max_clients_per_uid;
+  const bool rearm = options_.idle_timeout.count() <= 0 && idle_timeout.count() > 0;
+  options_.idle_timeout = idle_timeout;
+  if (rearm) arm_idle_sweep();
   admin_gid_valid_ = lookup_group(admin_group, admin_gid_);
 }
 

@@ -93,6 +93,7 @@ void Session::start_read() {
           return;
         }
         self->inbuf_.append(self->readbuf_.data(), n);
+        self->last_request_ = std::chrono::steady_clock::now();
         self->pump();
       });
 }

@@ -4,6 +4,7 @@
 // A client that stops reading is dropped at the queue limit, so no client
 // can make the loop wait or grow memory without bound (gpsd throttled_write).
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -22,7 +23,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Requests handled per loop turn before yielding to other handlers.
   static constexpr int kRequestsPerTurn = 2;
   /// Why a session ended (for counters).
-  enum class End { eof, error, too_long, slow, rejected, stopped };
+  enum class End { eof, error, too_long, slow, rejected, stopped, idle };
   using Closed = std::function<void(Session*, End)>;
   using Watching = std::function<void(Session*)>;  // watch was just enabled
 
@@ -39,6 +40,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void stop();
 
   bool watching() const { return watching_; }
+  /// Not watching, nothing in flight, and no request since `cutoff`.
+  bool idle_since(std::chrono::steady_clock::time_point cutoff) const {
+    return !watching_ && !busy_ && !closing_ && !closed_ && outq_.empty() && last_request_ < cutoff;
+  }
+  /// Close an idle session (on_closed reports End::idle).
+  void close_idle() { close(End::idle); }
   const Peer& peer() const { return peer_; }
   std::size_t queued_bytes() const { return queued_bytes_; }
 
@@ -57,6 +64,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Closed on_closed_;
   Watching on_watch_;
 
+  std::chrono::steady_clock::time_point last_request_ = std::chrono::steady_clock::now();
   std::string inbuf_;
   std::array<char, 4096> readbuf_{};
   std::deque<std::string> outq_;

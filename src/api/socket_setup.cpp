@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -60,10 +59,40 @@ bool someone_listens(const sockaddr_un& addr) {
 bool lookup_group(const std::string& name, gid_t& gid) {
   if (name.empty()) return false;
   std::vector<char> buf(16384);
-  group gr{};
-  group* res = nullptr;
-  if (getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &res) != 0 || !res) return false;
-  gid = res->gr_gid;
+  for (;;) {
+    group gr{};
+    group* res = nullptr;
+    const int rc = getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &res);
+    if (rc == ERANGE && buf.size() < (1u << 24)) {  // a group with many members
+      buf.resize(buf.size() * 4);
+      continue;
+    }
+    if (rc != 0 || !res) return false;
+    gid = res->gr_gid;
+    return true;
+  }
+}
+
+bool acquire_instance_lock(const std::string& socket_path, UniqueFd& lock, std::string& error) {
+  const std::string lock_path = socket_path + ".lock";
+  // O_NOFOLLOW: a symlink planted at the lock path must not make us create
+  // or truncate a file elsewhere.
+  UniqueFd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) {
+    int e = errno;
+    error = "cannot create " + lock_path + ": " + errno_text(e) +
+            (e == ELOOP ? " (it is a symbolic link; not following it)"
+             : e == EACCES || e == EROFS || e == ENOENT
+                 ? " (is the directory present and writable? set api.socket in the config)"
+                 : "");
+    return false;
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    error = "another essd is running: " + lock_path + " is locked";
+    return false;
+  }
+  ::fchmod(fd.get(), 0600);  // the fd, never the path
+  lock = std::move(fd);
   return true;
 }
 
@@ -71,29 +100,14 @@ bool create_listening_socket(const std::string& path, const std::string& group,
                              ListeningSocket& out, std::string& error) {
   sockaddr_un addr{};
   if (!fill_addr(path, addr, error)) return false;
-
-  // One daemon per socket: the lock decides, the connect probe covers a
-  // daemon of another build that does not take the lock.
-  const std::string lock_path = path + ".lock";
-  UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!lock) {
-    int e = errno;
-    error = "cannot create " + lock_path + ": " + errno_text(e) +
-            (e == EACCES || e == EROFS || e == ENOENT
-                 ? " (is the directory present and writable? set api.socket in the config)"
-                 : "");
-    return false;
-  }
-  if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
-    error = "another essd is running: " + lock_path + " is locked";
-    return false;
-  }
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
       error = path + " exists and is not a socket; not replacing it";
       return false;
     }
+    // The lock covers essd builds that take it; the probe covers one that
+    // does not.
     if (someone_listens(addr)) {
       error = "another daemon answers on " + path + "; not replacing it";
       return false;
@@ -111,19 +125,28 @@ bool create_listening_socket(const std::string& path, const std::string& group,
     return false;
   }
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    error = "cannot bind " + path + ": " + errno_text(errno);
+    const int e = errno;
+    error = "cannot bind " + path + ": " + errno_text(e) +
+            (e == EACCES || e == EROFS || e == ENOENT
+                 ? " (is the directory present and writable? set api.socket in the config)"
+                 : "");
     return false;
   }
-  // Tighten before listen(): nobody can connect until listen() anyway.
-  if (::chmod(path.c_str(), 0660) != 0) {
-    out.warnings.push_back("chmod 0660 " + path + ": " + errno_text(errno));
+  // Tighten before listen(): nobody can connect until listen() anyway. A
+  // socket inode cannot be changed through its fd, so change the path, but
+  // never through a symlink (the path is the socket we just bound).
+  if (::fchmodat(AT_FDCWD, path.c_str(), 0660, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno != ENOTSUP || ::lstat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode) ||
+        ::chmod(path.c_str(), 0660) != 0) {
+      out.warnings.push_back("chmod 0660 " + path + ": " + errno_text(errno));
+    }
   }
   if (!group.empty()) {
     gid_t gid = 0;
     if (!lookup_group(group, gid)) {
       out.warnings.push_back("group \"" + group +
                              "\" does not exist; socket keeps the daemon's group");
-    } else if (::chown(path.c_str(), static_cast<uid_t>(-1), gid) != 0) {
+    } else if (::lchown(path.c_str(), static_cast<uid_t>(-1), gid) != 0) {
       out.warnings.push_back("chown :" + group + " " + path + ": " + errno_text(errno));
     }
   }
@@ -133,7 +156,6 @@ bool create_listening_socket(const std::string& path, const std::string& group,
     return false;
   }
   out.fd = std::move(fd);
-  out.lock = std::move(lock);
   out.path = path;
   return true;
 }
@@ -155,21 +177,20 @@ Peer peer_credentials(int fd, bool admin_gid_valid, gid_t admin_gid) {
     p.privileged = true;
     return p;
   }
-  // Supplementary groups of the peer's user (from the group database; the
-  // kernel does not pass them with SO_PEERCRED).
-  std::vector<char> buf(16384);
-  passwd pw{};
-  passwd* res = nullptr;
-  if (getpwuid_r(cred.uid, &pw, buf.data(), buf.size(), &res) != 0 || !res) return p;
-  int n = 64;
-  std::vector<gid_t> groups(static_cast<std::size_t>(n));
-  if (getgrouplist(res->pw_name, res->pw_gid, groups.data(), &n) < 0) {
-    groups.resize(static_cast<std::size_t>(n));
-    if (getgrouplist(res->pw_name, res->pw_gid, groups.data(), &n) < 0) return p;
-  }
-  groups.resize(static_cast<std::size_t>(n));
-  for (gid_t g : groups) {
-    if (g == admin_gid) p.privileged = true;
+  // The peer's supplementary groups as the kernel holds them for the
+  // connecting process (Linux >= 4.13): what it could use itself.
+  std::vector<gid_t> groups(64);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    socklen_t glen = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen) == 0) {
+      groups.resize(glen / sizeof(gid_t));
+      for (gid_t g : groups) {
+        if (g == admin_gid) p.privileged = true;
+      }
+      return p;
+    }
+    if (errno != ERANGE) return p;  // unprivileged
+    groups.resize(glen / sizeof(gid_t) + 1);
   }
   return p;
 }

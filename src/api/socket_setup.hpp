@@ -32,17 +32,23 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-/// A bound, listening socket at `path` plus the lock that proves we own it.
+/// A bound, listening socket at `path`.
 struct ListeningSocket {
   UniqueFd fd;
-  UniqueFd lock;     // flock on PATH.lock, held for the daemon's lifetime
   std::string path;  // unlinked by the server at stop
   std::vector<std::string> warnings;
 };
 
-/// Creates the socket (mode 0660, group `group` if not empty). Fails with a
-/// clear message when another daemon holds the lock or answers on the socket,
-/// when the path is not a socket, or the directory is not writable.
+/// The instance lock: flock on SOCKET.lock (opened with O_NOFOLLOW, mode
+/// 0600), held for the daemon's lifetime. Taken before anything else is
+/// opened (api.md "Limits": a second daemon must not touch what the first
+/// one owns). Fails with a clear message when another daemon holds it.
+bool acquire_instance_lock(const std::string& socket_path, UniqueFd& lock, std::string& error);
+
+/// Creates the socket (mode 0660, group `group` if not empty). The caller
+/// holds the instance lock. Fails with a clear message when another daemon
+/// answers on the socket, when the path is not a socket, or the directory is
+/// not writable.
 bool create_listening_socket(const std::string& path, const std::string& group,
                              ListeningSocket& out, std::string& error);
 
@@ -50,7 +56,9 @@ bool create_listening_socket(const std::string& path, const std::string& group,
 bool lookup_group(const std::string& name, gid_t& gid);
 
 /// Peer credentials from SO_PEERCRED; privileged = root, or `admin_gid`
-/// (if valid) is the peer's primary or a supplementary group of its user.
+/// (if valid) is the peer's effective gid or one of its supplementary groups
+/// as the kernel reports them (SO_PEERGROUPS): no group database lookup on
+/// the loop, and no buffer that a large group could overflow.
 Peer peer_credentials(int fd, bool admin_gid_valid, gid_t admin_gid);
 
 }  // namespace essd::api

@@ -105,6 +105,10 @@ const std::vector<KeyDef>& key_table() {
       ESSD_STR("api", "admin_group", api.admin_group, check_group_name,
                "members may use privileged commands"),
       ESSD_INT("api", "max_clients", api.max_clients, 1, 1024, nullptr, "[1, 1024]"),
+      ESSD_INT("api", "max_clients_per_uid", api.max_clients_per_uid, 1, 1024, nullptr,
+               "[1, 1024] per peer uid other than root and the admin group"),
+      ESSD_INT("api", "idle_timeout_s", api.idle_timeout_s, 0, 86400, nullptr,
+               "[0, 86400] a client that neither watches nor sends is closed; 0 = never"),
       // [panel]
       ESSD_STR("panel", "lcd", panel.lcd, check_lcd, "none | terminal | hd44780-i2c"),
       ESSD_STR("panel", "i2c_bus", panel.i2c_bus, check_abs_path, "hd44780-i2c"),

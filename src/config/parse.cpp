@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "config/key_table.hpp"
+#include "config/precheck.hpp"
 #include "config/validators.hpp"
 
 namespace essd::config {
@@ -92,6 +93,10 @@ class Parser {
   Parser(const std::string& src, const ParseOptions& opts) : src_(src), opts_(opts) {}
 
   LoadResult run(std::string_view text) {
+    if (auto p = precheck_toml(text)) {
+      error(p->line, std::string(p->reason));
+      return finish();
+    }
     toml::table root;
     try {
       root = toml::parse(text, src_);

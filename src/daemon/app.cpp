@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "daemon/fail_safe.hpp"
 #include "daemon/latch_file.hpp"
+#include "daemon/instance_paths.hpp"
 #include "daemon/logging.hpp"
 #include "essd/module_bus.hpp"
 #include "essd/version.hpp"
@@ -75,6 +76,16 @@ std::string App::model_name() const {
 
 int App::start() {
   const bool sim = cl_.sim_modules.has_value();
+  // 0. The instance lock before anything else: a second daemon must leave
+  // alone what the first one owns (history, state file, devices).
+  {
+    std::string lock_error;
+    if (!api::acquire_instance_lock(config_.api.socket, instance_lock_, lock_error)) {
+      spdlog::error("{}", lock_error);
+      std::fprintf(stderr, "essd: %s\n", lock_error.c_str());
+      return kExitRuntime;
+    }
+  }
   // 1. Outputs first, all at their safe level, before anything can close a path.
   std::vector<std::string> pin_errors;
   pins_ = hal::make_panel_pins(io_, config_.panel, pin_errors);
@@ -107,9 +118,16 @@ int App::start() {
        "essd " + std::string(kVersion) + " starting (" + model_name() + ", " +
            std::string(to_string(config_.system.topology)) + ", config " + config_source_ +
            (sim ? ", simulated bus" : "") + ")");
+  if (!history_->recovery_note().empty()) {
+    emit(Severity::error, "history_corrupt", history_->recovery_note());
+  }
   if (!history_->persistent()) {
     emit(Severity::error, "state_file_error",
          "event history not persistent: " + history_->open_error());
+  }
+  for (const auto& w : unsafe_directory_warnings(config_)) {
+    spdlog::warn("{}", w);
+    emit(Severity::warning, "unsafe_path", w);
   }
   if (!loaded.error.empty()) {
     emit(Severity::error, "state_file_error",
@@ -144,9 +162,13 @@ int App::start() {
   so.group = config_.api.group;
   so.admin_group = config_.api.admin_group;
   so.max_clients = config_.api.max_clients;
+  so.instance_locked = true;  // taken first thing in start()
+  so.max_clients_per_uid = config_.api.max_clients_per_uid;
+  so.idle_timeout = std::chrono::seconds(config_.api.idle_timeout_s);
   auto fds = systemd::listen_fds();
   if (!fds.empty()) so.inherited_fd = fds.front();
   for (std::size_t i = 1; i < fds.size(); ++i) ::close(fds[i]);  // only one socket is ours
+  render_ = std::make_unique<RenderWorker>(io_);
   server_ = std::make_unique<api::Server>(io_, *this, so);
   std::vector<std::string> warnings;
   if (!server_->start(error, warnings)) {

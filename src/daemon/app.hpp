@@ -21,6 +21,8 @@
 #include "daemon/latch_saver.hpp"
 #include "daemon/loop_lag.hpp"
 #include "daemon/set_op_file.hpp"
+#include "daemon/refusal_summary.hpp"
+#include "daemon/render_worker.hpp"
 #include "daemon/systemd.hpp"
 #include "essd/config.hpp"
 #include "hal/can/can_bus.hpp"
@@ -71,6 +73,7 @@ class App : public api::Backend {
   PanelView display() override;
   nlohmann::json counters() override;
   void events(std::optional<std::uint64_t> after, int limit, EventsDone done) override;
+  void render(std::function<std::string()> build, std::function<void(std::string)> done) override;
   void audit(const api::Peer& peer, const std::string& cmd, const std::string& detail,
              bool allowed) override;
   api::ActionResult maintenance(bool on, const api::Peer& peer) override;
@@ -108,6 +111,8 @@ class App : public api::Backend {
   void fresh_start();
   void notify_status(const SystemSnapshot& snap);
   void on_signal(int signo);
+  void report_refusal(const RefusalSummary::Report& r);
+  void history_housekeeping();
   api::ActionResult reload_config(const std::string& who);
   void shutdown();
   // Bus recording (app_record.cpp).
@@ -118,6 +123,9 @@ class App : public api::Backend {
   nlohmann::json record_counters() const;
   void internal_error(const std::string& what);
 
+  // First member, so released last: held from before anything is opened
+  // until everything is closed (api.md "Limits", second daemon).
+  api::UniqueFd instance_lock_;
   boost::asio::io_context& io_;
   CommandLine cl_;
   Config config_;
@@ -145,6 +153,8 @@ class App : public api::Backend {
   bool set_op_restored_ = false;
   bool host_saw_charge_closed_ = false, host_saw_discharge_closed_ = false;
   unsigned failed_inputs_reported_ = 0;  // bit per interlock input
+  std::unique_ptr<RenderWorker> render_;
+  RefusalSummary refusals_;
   systemd::Notifier notifier_;
 
   boost::asio::steady_timer tick_timer_;

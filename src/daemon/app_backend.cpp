@@ -74,6 +74,9 @@ json App::counters() {
   j["api"] = {{"clients", s.clients},
               {"accepted", s.accepted},
               {"rejected_full", s.rejected_full},
+              {"rejected_per_uid", s.rejected_per_uid},
+              {"dropped_idle", s.dropped_idle},
+              {"rendered", render_ ? render_->jobs() : 0},
               {"dropped_slow", s.dropped_slow},
               {"dropped_long_line", s.dropped_long_line},
               {"status_pushes", s.status_pushes},
@@ -96,24 +99,53 @@ json App::counters() {
 void App::events(std::optional<std::uint64_t> after, int limit, EventsDone done) {
   history_->query(
       after.value_or(0), limit,
-      [done = std::move(done)](std::vector<history::Record> rs, std::uint64_t next) {
+      [done = std::move(done)](std::vector<history::Record> rs, std::uint64_t next,
+                               std::string error) {
         std::vector<api::EventRecord> out;
         out.reserve(rs.size());
         for (auto& r : rs) {
           out.push_back(api::EventRecord{r.seq, std::move(r.time), r.severity, std::move(r.kind),
                                          std::move(r.message), std::move(r.data)});
         }
-        done(std::move(out), next, "");
+        if (!error.empty()) error = "event history unavailable: " + error;
+        done(std::move(out), next, std::move(error));
       });
+}
+
+void App::render(std::function<std::string()> build, std::function<void(std::string)> done) {
+  if (!render_) {
+    done(build());
+    return;
+  }
+  render_->submit(std::move(build), std::move(done));
 }
 
 void App::audit(const api::Peer& peer, const std::string& cmd, const std::string& detail,
                 bool allowed) {
   std::string what = cmd + (detail.empty() ? "" : " " + detail);
-  emit(allowed ? Severity::info : Severity::warning, "privileged_command",
-       what + (allowed ? " by" : " refused for") + " uid " + std::to_string(peer.uid) + " pid " +
-           std::to_string(peer.pid),
-       cmd);
+  if (!allowed) {
+    // api.md "Limits": at most one event a minute per uid, with the count.
+    if (auto r = refusals_.refuse(peer.uid, peer.pid, what, now())) report_refusal(*r);
+    return;
+  }
+  emit(Severity::info, "privileged_command",
+       what + " by uid " + std::to_string(peer.uid) + " pid " + std::to_string(peer.pid), cmd);
+}
+
+void App::report_refusal(const RefusalSummary::Report& r) {
+  const std::string who =
+      r.uid == static_cast<uid_t>(-1) ? std::string("many uids") : "uid " + std::to_string(r.uid);
+  emit(Severity::warning, "privileged_command",
+       r.cmd + " refused for " + who + " pid " + std::to_string(r.pid) + " (" +
+           std::to_string(r.count) + (r.count == 1 ? " refusal" : " refusals") +
+           " since the last report)",
+       r.cmd.substr(0, r.cmd.find(' ')));
+}
+
+void App::history_housekeeping() {
+  for (const auto& r : refusals_.expire(now())) report_refusal(r);
+  if (!history_) return;
+  for (const auto& note : history_->take_notes()) emit(Severity::warning, "history_wal", note);
 }
 
 api::ActionResult App::maintenance(bool on, const api::Peer&) {
@@ -183,7 +215,8 @@ api::ActionResult App::reload_config(const std::string& who) {
   next.host_modbus = config_.host_modbus;
 
   controller_->reconfigure(core_config(next), now());
-  server_->update_options(next.api.admin_group, next.api.max_clients);
+  server_->update_options(next.api.admin_group, next.api.max_clients, next.api.max_clients_per_uid,
+                          std::chrono::seconds(next.api.idle_timeout_s));
   config_ = std::move(next);
   for (const auto& w : loaded.warnings) spdlog::warn("{}", w);
   std::string msg = "configuration reloaded from " + loaded.source + " (" + who + ")";

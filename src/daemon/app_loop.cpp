@@ -79,6 +79,7 @@ void App::on_tick() {
     last_housekeeping_ = t;
     for (auto& e : logging::log_housekeeping()) record(e);
     record_housekeeping();
+    history_housekeeping();
     notify_status(snap);
   }
   // Watchdog from the loop, and only when the controller made progress.

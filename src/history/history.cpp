@@ -1,6 +1,9 @@
 // History: sequence numbers on the loop thread, SQLite on one worker thread.
 #include "history/history.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -10,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <variant>
 
 #include <boost/asio/post.hpp>
@@ -20,7 +24,7 @@ namespace essd::history {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Done = std::function<void(std::vector<Record>, std::uint64_t)>;
+using Done = std::function<void(std::vector<Record>, std::uint64_t, std::string)>;
 
 constexpr int kMaxLimit = 1000;
 constexpr std::size_t kMaxQueuedQueries = 256;
@@ -84,17 +88,36 @@ struct History::Impl {
                queries = 0;
   Samples write_us, lag_us;
   std::string last_error;
+  std::int64_t query_errors = 0, wal_bytes = 0, wal_max = 0;
+  bool wal_over = false;
+  std::vector<std::string> notes;
 
   std::atomic<std::uint64_t> seq_high_water{1};  // next_seq, published to the worker
   std::thread worker;  // last member: started after everything else exists
 
   Impl(boost::asio::io_context& i, int max) : io(i), max_events(max) {}
 
-  void deliver(Done done, std::vector<Record> recs, std::uint64_t after) {
+  void deliver(Done done, std::vector<Record> recs, std::uint64_t after, std::string error = {}) {
     const std::uint64_t next = recs.empty() ? after : recs.back().seq;
-    boost::asio::post(io, [done = std::move(done), recs = std::move(recs), next]() mutable {
-      done(std::move(recs), next);
+    boost::asio::post(io, [done = std::move(done), recs = std::move(recs), next,
+                           error = std::move(error)]() mutable {
+      done(std::move(recs), next, std::move(error));
     });
+  }
+
+  void check_wal() {
+    const std::int64_t bytes = store->wal_bytes();
+    std::lock_guard lock(mu);
+    wal_bytes = bytes;
+    wal_max = std::max(wal_max, bytes);
+    const bool over = bytes > detail::SqliteStore::kWalBoundBytes;
+    if (over && !wal_over) {
+      notes.push_back("history write-ahead log is " + std::to_string(bytes >> 20) +
+                      " MiB, beyond its bound of " +
+                      std::to_string(detail::SqliteStore::kWalBoundBytes >> 20) +
+                      " MiB, and a checkpoint could not truncate it");
+    }
+    wal_over = over;
   }
 
   void commit(std::vector<WriteJob>& writes, std::uint64_t next_seq_hint) {
@@ -125,12 +148,18 @@ struct History::Impl {
     auto recs = q.tail ? store->tail(q.limit, err) : store->query(q.after, q.limit, err);
     {
       std::lock_guard lock(mu);
-      if (!err.empty()) last_error = err;
+      if (!err.empty()) {
+        last_error = err;
+        ++query_errors;
+      }
     }
-    deliver(std::move(q.done), std::move(recs), q.tail ? 0 : q.after);
+    if (!err.empty()) recs.clear();  // a partial answer would look complete
+    deliver(std::move(q.done), std::move(recs), q.tail ? 0 : q.after, err);
   }
 
   void work() {
+    // Below the loop thread (the interlocks), above the reply renderer.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5);
     for (;;) {
       std::deque<Job> jobs;
       std::uint64_t seq_hint;
@@ -155,6 +184,7 @@ struct History::Impl {
         }
       }
       commit(writes, seq_hint);
+      check_wal();
       std::lock_guard lock(mu);
       busy = false;
       idle.notify_all();
@@ -164,14 +194,29 @@ struct History::Impl {
 
 History::History(boost::asio::io_context& io, std::string path, int max_events)
     : io_(io), impl_(std::make_unique<Impl>(io, std::max(1, max_events))) {
-  auto& s = impl_->store.emplace(path, impl_->max_events);
-  if (!s.error().empty()) {
-    open_error_ = "history " + path + ": " + s.error();
+  auto* s = &impl_->store.emplace(path, impl_->max_events);
+  if (s->corrupt()) {
+    // A bad file must not pass for an empty history: keep it for a human,
+    // start a new one, and say so (api.md events, kind history_corrupt).
+    const std::string why = s->error();
+    impl_->store.reset();
+    const std::string aside = detail::move_aside(path);
+    if (!aside.empty()) {
+      recovery_note_ = "history " + path + " was corrupt (" + why + "); moved to " + aside +
+                       ", a new one started";
+      s = &impl_->store.emplace(path, impl_->max_events);
+    } else {
+      open_error_ = "history " + path + ": " + why + " (and it could not be moved aside)";
+      return;
+    }
+  }
+  if (!s->error().empty()) {
+    open_error_ = "history " + path + ": " + s->error();
     impl_->store.reset();
     return;
   }
-  impl_->next_seq = s.next_seq();
-  impl_->seq_high_water = s.next_seq();
+  impl_->next_seq = s->next_seq();
+  impl_->seq_high_water = s->next_seq();
   impl_->worker = std::thread([impl = impl_.get()] { impl->work(); });
 }
 
@@ -209,6 +254,19 @@ Record History::append(const Event& e, std::chrono::system_clock::time_point wal
   return rec;
 }
 
+void History::query(std::uint64_t after, int limit,
+                    std::function<void(std::vector<Record>, std::uint64_t)> done) {
+  query(after, limit,
+        [done = std::move(done)](std::vector<Record> r, std::uint64_t next, const std::string&) {
+          done(std::move(r), next);
+        });
+}
+
+std::vector<std::string> History::take_notes() {
+  std::lock_guard lock(impl_->mu);
+  return std::exchange(impl_->notes, {});
+}
+
 void History::query(std::uint64_t after, int limit, Done done) {
   limit = std::clamp(limit, 1, kMaxLimit);
   // SQLite integers are signed; a huge `after` must mean "nothing newer".
@@ -225,7 +283,8 @@ void History::query(std::uint64_t after, int limit, Done done) {
       }
     }
     lock.unlock();
-    impl_->deliver(std::move(done), std::move(out), after);
+    impl_->deliver(std::move(done), std::move(out), after,
+                   persistent() ? "history busy (too many queries queued); try again" : "");
     return;
   }
   impl_->queue.push_back(QueryJob{after, limit, false, std::move(done)});
@@ -233,7 +292,9 @@ void History::query(std::uint64_t after, int limit, Done done) {
   impl_->wake.notify_one();
 }
 
-void History::query_tail(int limit, Done done) {
+void History::query_tail(int limit, std::function<void(std::vector<Record>, std::uint64_t)> done2) {
+  Done done = [done2 = std::move(done2)](std::vector<Record> r, std::uint64_t next,
+                                         const std::string&) { done2(std::move(r), next); };
   limit = std::clamp(limit, 1, kMaxLimit);
   std::unique_lock lock(impl_->mu);
   ++impl_->queries;
@@ -276,6 +337,9 @@ std::map<std::string, std::int64_t> History::counters() const {
       {"persistent", persistent() ? 1 : 0},
       {"memory_events", static_cast<std::int64_t>(i.memory.size())},
       {"last_seq", static_cast<std::int64_t>(i.next_seq - 1)},
+      {"query_errors", i.query_errors},
+      {"wal_bytes", i.wal_bytes},
+      {"wal_bytes_max", i.wal_max},
   };
 }
 

@@ -49,6 +49,9 @@ class History {
   History& operator=(const History&) = delete;
 
   const std::string& open_error() const { return open_error_; }
+  /// Set when the file was found corrupt at open, moved aside and a new one
+  /// started (the daemon keeps it as an event).
+  const std::string& recovery_note() const { return recovery_note_; }
   bool persistent() const { return open_error_.empty(); }
 
   /// Assigns the next sequence number at once (numbers continue after a
@@ -60,6 +63,15 @@ class History {
   /// `after` for the following call (the last seq returned, else `after`).
   void query(std::uint64_t after, int limit,
              std::function<void(std::vector<Record>, std::uint64_t next)> done);
+  /// As query(), with the reason when the history could not answer
+  /// (`error` non-empty; the API reports it as `unavailable`, never as an
+  /// empty list).
+  void query(std::uint64_t after, int limit,
+             std::function<void(std::vector<Record>, std::uint64_t next, std::string error)> done);
+  /// Problems noticed by the worker since the last call (the WAL grew past
+  /// its bound, a query failed); the daemon keeps each as an event.
+  std::vector<std::string> take_notes();
+
   /// The newest `limit` records, oldest first (for "show me the latest").
   void query_tail(int limit, std::function<void(std::vector<Record>, std::uint64_t next)> done);
 
@@ -74,6 +86,7 @@ class History {
   struct Impl;
   boost::asio::io_context& io_;
   std::string open_error_;
+  std::string recovery_note_;
   std::unique_ptr<Impl> impl_;
 };
 

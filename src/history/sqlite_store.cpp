@@ -7,7 +7,9 @@
 // worker thread, never on the event loop.
 #include "history/sqlite_store.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -36,7 +38,55 @@ void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
   sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
 }
 
+/// The file's content is bad (as opposed to: we may not open it).
+bool is_corruption(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_ERROR:  // malformed schema, foreign tables
+    case SQLITE_SCHEMA:
+    case SQLITE_FORMAT:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+std::string prepare_db_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+  struct stat st {};
+  std::string err;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    err = path + " is not a regular file";
+  else if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0)
+    err = "cannot restrict " + path + " to mode 0600: " + std::strerror(errno);
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string side = path + suffix;
+    const int sfd = ::open(side.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (sfd < 0) continue;  // absent (SQLite creates them with the db's mode)
+    ::fchmod(sfd, 0600);
+    ::close(sfd);
+  }
+  return err;
+}
+
+std::string move_aside(const std::string& path) {
+  for (int n = 1; n < 100; ++n) {
+    const std::string to = path + ".corrupt-" + std::to_string(n);
+    struct stat st {};
+    if (::lstat(to.c_str(), &st) == 0) continue;
+    if (::rename(path.c_str(), to.c_str()) != 0) return "";
+    for (const char* suffix : {"-wal", "-shm"}) {
+      ::rename((path + suffix).c_str(), (to + suffix).c_str());
+    }
+    return to;
+  }
+  return "";
+}
 
 std::string SqliteStore::db_error(const std::string& what) const {
   return what + ": " + (db_ ? sqlite3_errmsg(db_.get()) : "out of memory");
@@ -45,27 +95,39 @@ std::string SqliteStore::db_error(const std::string& what) const {
 bool SqliteStore::exec(const char* sql) {
   char* msg = nullptr;
   const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg);
-  if (rc != SQLITE_OK && error_.empty()) error_ = std::string(sql) + ": " + (msg ? msg : "error");
+  if (rc != SQLITE_OK && error_.empty()) {
+    error_ = std::string(sql) + ": " + (msg ? msg : "error");
+    corrupt_ = is_corruption(rc);
+  }
   sqlite3_free(msg);
   return rc == SQLITE_OK;
 }
 
 StmtPtr SqliteStore::prepare(const char* sql) {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
-          SQLITE_OK &&
-      error_.empty())
+  const int rc = sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+  if (rc != SQLITE_OK && error_.empty()) {
     error_ = db_error(sql);
+    corrupt_ = is_corruption(rc);
+  }
   return StmtPtr(st);
 }
 
 SqliteStore::SqliteStore(const std::string& path, int max_events)
-    : max_events_(std::max(1, max_events)) {
+    : max_events_(std::max(1, max_events)), wal_path_(path + "-wal") {
+  open(path);
+}
+
+void SqliteStore::open(const std::string& path) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) {
     error_ = "cannot create " + parent.string() + ": " + ec.message();
+    return;
+  }
+  if (auto e = prepare_db_file(path); !e.empty()) {
+    error_ = e;
     return;
   }
   sqlite3* raw = nullptr;
@@ -82,8 +144,10 @@ SqliteStore::SqliteStore(const std::string& path, int max_events)
   sqlite3_busy_timeout(db_.get(), 2000);
   // A corrupt or foreign file fails here ("file is not a database").
   sqlite3_stmt* jm = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), "PRAGMA journal_mode=WAL", -1, &jm, nullptr) != SQLITE_OK) {
+  if (const int jrc = sqlite3_prepare_v2(db_.get(), "PRAGMA journal_mode=WAL", -1, &jm, nullptr);
+      jrc != SQLITE_OK) {
     error_ = db_error(path);
+    corrupt_ = is_corruption(sqlite3_extended_errcode(db_.get()));
     db_.reset();
     return;
   }
@@ -95,8 +159,10 @@ SqliteStore::SqliteStore(const std::string& path, int max_events)
     return;
   }
   jm_guard.reset();
+  if (!check_integrity(path)) return;
   const bool ok =
       exec("PRAGMA synchronous=FULL") &&
+      exec(("PRAGMA journal_size_limit=" + std::to_string(kJournalSizeLimit)).c_str()) &&
       exec(
           "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time TEXT NOT NULL,"
           " severity TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,"
@@ -133,9 +199,38 @@ SqliteStore::SqliteStore(const std::string& path, int max_events)
   tail_ = prepare(
       "SELECT seq, time, severity, kind, message, data FROM events ORDER BY seq DESC LIMIT ?");
   if (!error_.empty()) {
+    // A table of the wrong shape (statements that do not prepare) is a bad
+    // file too: it would open and answer nothing.
     insert_.reset(), set_meta_.reset(), trim_.reset(), query_.reset(), tail_.reset();
     db_.reset();
   }
+}
+
+bool SqliteStore::check_integrity(const std::string& path) {
+  // quick_check reads every page once (a few ms for 100 000 events); it
+  // finds malformed tables and indexes that opening alone does not.
+  StmtPtr st = prepare("PRAGMA quick_check(1)");
+  std::string verdict;
+  if (st && sqlite3_step(st.get()) == SQLITE_ROW) verdict = column_text(st.get(), 0);
+  if (verdict == "ok") return true;
+  error_ = path + ": integrity check failed: " +
+           (verdict.empty() ? std::string(sqlite3_errmsg(db_.get())) : verdict);
+  corrupt_ = true;
+  st.reset();
+  db_.reset();
+  return false;
+}
+
+std::int64_t SqliteStore::wal_bytes() const {
+  struct stat st {};
+  return ::stat(wal_path_.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_size) : 0;
+}
+
+void SqliteStore::bound_wal() {
+  // Automatic checkpoints (every 1000 pages) keep the WAL small unless a
+  // reader pins it; beyond the bound, try once to checkpoint and truncate.
+  if (wal_bytes() <= kWalBoundBytes) return;
+  sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
 SqliteStore::WriteResult SqliteStore::write(const std::vector<Record>& records,
@@ -175,6 +270,7 @@ SqliteStore::WriteResult SqliteStore::write(const std::vector<Record>& records,
   if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return fail("commit");
   r.ok = true;
+  bound_wal();
   return r;
 }
 

@@ -23,9 +23,18 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
 class SqliteStore {
  public:
-  /// Opens or creates the database; on failure error() is non-empty.
+  /// WAL size beyond which a checkpoint truncates it and, if it stays
+  /// beyond, wal_oversize() is reported (an event, raised by the daemon).
+  static constexpr std::int64_t kWalBoundBytes = 16 << 20;
+  /// PRAGMA journal_size_limit: what a reset WAL is truncated to.
+  static constexpr std::int64_t kJournalSizeLimit = 4 << 20;
+
+  /// Opens or creates the database (file mode 0600, never through a
+  /// symlink); on failure error() is non-empty, and corrupt() tells whether
+  /// the file itself is bad (then the caller moves it aside).
   SqliteStore(const std::string& path, int max_events);
   const std::string& error() const { return error_; }
+  bool corrupt() const { return corrupt_; }
   /// The first sequence number to assign (continues after a restart).
   std::uint64_t next_seq() const { return next_seq_; }
 
@@ -38,8 +47,14 @@ class SqliteStore {
   WriteResult write(const std::vector<Record>& records, std::uint64_t next_seq);
   std::vector<Record> query(std::uint64_t after, int limit, std::string& error);
   std::vector<Record> tail(int limit, std::string& error);
+  /// Size of the -wal file now; after a write that left it beyond
+  /// kWalBoundBytes a TRUNCATE checkpoint was tried (worker thread).
+  std::int64_t wal_bytes() const;
 
  private:
+  void open(const std::string& path);
+  bool check_integrity(const std::string& path);
+  void bound_wal();
   bool exec(const char* sql);
   StmtPtr prepare(const char* sql);
   std::vector<Record> read_rows(sqlite3_stmt* st, std::string& error);
@@ -50,6 +65,18 @@ class SqliteStore {
   int max_events_;
   std::uint64_t next_seq_ = 1;
   std::string error_;
+  std::string wal_path_;
+  bool corrupt_ = false;
 };
+
+/// Restricts the database file (and an existing -wal/-shm) to its owner
+/// before SQLite opens it: API clients read the history through the API,
+/// never the file (a reader holding a transaction would grow the WAL).
+/// Creates the file if missing; never follows a symlink. "" = done.
+std::string prepare_db_file(const std::string& path);
+
+/// Moves a bad database (and its -wal/-shm) aside as PATH.corrupt-N; returns
+/// the new name, or "" when it could not.
+std::string move_aside(const std::string& path);
 
 }  // namespace essd::history::detail

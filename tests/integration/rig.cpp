@@ -24,7 +24,9 @@ std::string Rig::config_text(const std::string& extra) const {
 }
 
 void Rig::start() {
-  if (bus_ == Bus::pty_sim) {
+  if (bus_ == Bus::pty_sim && !external_pty.empty()) {
+    pty_ = external_pty;
+  } else if (bus_ == Bus::pty_sim) {
     SpawnOptions o;
     o.pipe_stdout = true;
     o.output_file = dir / "sim.log";

@@ -28,6 +28,8 @@ class Rig {
   std::string extra_config;
   /// The pty of the simulator (pty rig, after start()).
   const std::string& pty() const { return pty_; }
+  /// With Bus::pty_sim: a pty the test itself serves (no ess-sim started).
+  std::string external_pty;
   std::string socket() const { return dir / "essd.sock"; }
   std::string sim_socket() const { return dir / "sim.sock"; }
   std::string config_path() const { return dir / "essd.toml"; }

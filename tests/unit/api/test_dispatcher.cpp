@@ -254,3 +254,30 @@ TEST_F(DispatcherTest, CrlfTolerated) {
 
 }  // namespace
 }  // namespace essd::api
+
+namespace essd::api {
+namespace {
+
+// api.md "Limits": however deeply a request nests, the daemon answers it.
+TEST_F(DispatcherTest, DeepNestingIsABadRequestNotACrash) {
+  const std::string deep(32700, '[');
+  const auto r = run("{\"id\":" + deep + std::string(32700, ']') + ",\"cmd\":\"status\"}");
+  EXPECT_EQ(code(r), "bad_request");
+  EXPECT_FALSE(r.contains("id"));
+  std::string ok_id = std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']');
+  auto ok = run("{\"id\":" + ok_id + ",\"cmd\":\"status\"}");
+  EXPECT_TRUE(ok["ok"].get<bool>()) << ok.dump();
+  // Brackets inside strings (escaped quotes included) do not count.
+  auto s = run("{\"id\":\"\\\"" + deep + "\",\"cmd\":\"status\"}");
+  EXPECT_TRUE(s["ok"].get<bool>());
+}
+
+TEST(JsonDepth, CountsOnlyStructure) {
+  EXPECT_TRUE(json_depth_within("{\"a\":[1,{\"b\":[]}]}", 3));
+  EXPECT_FALSE(json_depth_within("{\"a\":[1,{\"b\":[]}]}", 2));
+  EXPECT_TRUE(json_depth_within("\"[[[[\\\"[[[[\"", 0));
+  EXPECT_TRUE(json_depth_within("]]]]][[", 2)) << "unbalanced: left to the parser";
+}
+
+}  // namespace
+}  // namespace essd::api

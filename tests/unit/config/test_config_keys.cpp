@@ -46,6 +46,8 @@ const std::vector<KeyCase>& key_cases() {
       {"api", "admin_group", "\"wheel\"",
        [](auto& c) { return c.api.admin_group == "wheel" && c.api.admin_group_explicit; }},
       {"api", "max_clients", "7", [](auto& c) { return c.api.max_clients == 7; }},
+      {"api", "max_clients_per_uid", "5", [](auto& c) { return c.api.max_clients_per_uid == 5; }},
+      {"api", "idle_timeout_s", "0", [](auto& c) { return c.api.idle_timeout_s == 0; }},
       {"panel", "lcd", "\"hd44780-i2c\"", [](auto& c) { return c.panel.lcd == "hd44780-i2c"; }},
       {"panel", "i2c_bus", "\"/dev/i2c-3\"",
        [](auto& c) { return c.panel.i2c_bus == "/dev/i2c-3"; }},

@@ -1,0 +1,52 @@
+#pragma once
+// Builds heavy API replies (events with limit 1000, modules with every cell)
+// on a thread of their own, so that no client's reply costs the loop more
+// than moving a finished string into its write queue (api.md "Limits": no
+// client can delay the interlocks). Jobs run in arrival order; each API
+// session has at most one request in flight and each uid at most
+// api.max_clients_per_uid sessions, which bounds the queue and what one peer
+// can have queued ahead of another.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+
+namespace essd::daemon {
+
+class RenderWorker {
+ public:
+  using Build = std::function<std::string()>;
+  using Done = std::function<void(std::string)>;
+
+  explicit RenderWorker(boost::asio::io_context& io);
+  ~RenderWorker();  // drops what is queued, joins
+  RenderWorker(const RenderWorker&) = delete;
+  RenderWorker& operator=(const RenderWorker&) = delete;
+
+  /// `build` runs on the worker; `done` with its result on io's thread.
+  void submit(Build build, Done done);
+  std::uint64_t jobs() const;
+
+ private:
+  struct Job {
+    Build build;
+    Done done;
+  };
+  void run();
+
+  boost::asio::io_context& io_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  std::uint64_t jobs_ = 0;
+  bool quit_ = false;
+  std::thread thread_;  // last: started once the rest exists
+};
+
+}  // namespace essd::daemon
