@@ -19,7 +19,7 @@ function moduleRow(m) {
   const cells = [
     String(m.address).padStart(2, '0'), linkText(m), fixed(m.voltage_v, 2), fixed(m.current_a, 1),
     m.rsoc_pct === null || m.rsoc_pct === undefined ? '–' : `${fixed(m.rsoc_pct, 0)} %`,
-    m.state_text || (m.state === undefined ? '–' : `state ${Number(m.state).toString(16).toUpperCase()}`),
+    m.state_text || (m.state === undefined ? '–' : `– (${Number(m.state).toString(16).toUpperCase()})`),
     t, alarms, m.cycles ?? '–', fixed(m.full_ah, 1),
   ];
   const tr = h('tr', {

@@ -8,6 +8,13 @@ const SERIES = [
 ];
 const SAMPLE_S = 10;
 
+// A flat series gets a band around it, not uPlot's default 0-100.
+function yRange(u, min, max) {
+  if (min === null || max === null) return [0, 1];
+  const pad = Math.max((max - min) * 0.1, Math.abs(max) * 0.01, 1);
+  return [min - pad, max + pad];
+}
+
 export class Trend {
   constructor(container, hours) {
     this.container = container;
@@ -68,13 +75,13 @@ export class Trend {
         title: `${d.label} (${d.unit})`,
         cursor: { sync: { key: sync.key } },
         legend: { live: true },
-        scales: { x: { time: true } },
+        scales: { x: { time: true }, y: { range: yRange } },
         series: [
           {},
           { label: d.label, stroke: d.colour, width: 1.5, fill: `${d.colour}22`, spanGaps: false,
             value: (u, v) => (v === null || v === undefined ? '–' : `${v.toFixed(d.digits)} ${d.unit}`) },
         ],
-        axes: [{}, { size: 56, values: (u, ticks) => ticks.map((v) => v.toFixed(d.digits === 0 ? 0 : 1)) }],
+        axes: [{}, { size: 56 }],
       };
       this.charts.push(new window.uPlot(opts, [this.t, this.cols[k]], box));
     }
