@@ -145,7 +145,14 @@ void App::add_routes() {
   control("button", "press", [](const Json& p) { return p == "short" || p == "long"; });
   control("maintenance", "on", [](const Json& p) { return p.is_boolean(); });
 
-  register_web_assets(router_);
+  // What the web panel needs to know of this gateway (docs/web.md).
+  register_web_assets(router_, [this] {
+    return Json{{"id", id_},
+                {"site", cfg_.site},
+                {"version", ESSD_VERSION},
+                {"allow_control", cfg_.allow_control && !cfg_.http_token_file.empty()},
+                {"history_hours", cfg_.history_hours}};
+  });
 }
 
 }  // namespace essd::gateway

@@ -78,13 +78,15 @@ function renderCells(list) {
     const cells = [];
     for (let k = 0; k < CELLS; k++) {
       const mv = (m.cells_mv ?? [])[k] ?? 0;
-      const isMin = minCell && minCell.a === m.address && minCell.c === k + 1;
-      const isMax = maxCell && maxCell.a === m.address && maxCell.c === k + 1 && hi !== lo;
       const live = m.link === 'connected' && mv > 0;
+      // Every cell at the lowest (highest) voltage is marked: ties are common in whole mV.
+      const isMin = live && mv === lo;
+      const isMax = live && mv === hi && hi !== lo;
       const el = h('span', {
         class: ['cell', live ? '' : 'unknown', isMin ? 'min' : '', isMax ? 'max' : ''].join(' ').trim(),
         'data-module': m.address, 'data-cell': k + 1,
         title: mv > 0 ? `${mv} mV` : 'unknown',
+        'aria-label': `module ${m.address} cell ${k + 1}${isMin ? ', lowest' : ''}${isMax ? ', highest' : ''}`,
       }, h('span', { class: 'mv', text: mv > 0 ? String(mv) : '' }));
       if (live) el.style.backgroundColor = cellColour((mv - scaleLo) / (scaleHi - scaleLo));
       cells.push(el);
