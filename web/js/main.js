@@ -150,8 +150,8 @@ async function start() {
     getJson('/api/status'), getJson('/api/display'), getJson('/api/modules'),
     getJson('/api/history'), recentEvents(KEEP_EVENTS),
   ]);
-  const [status, display, modules, history, events] = results;
-  if (history.status === 'fulfilled') trend.load(history.value?.samples ?? []);
+  const [status, display, modules, hist, events] = results;
+  if (hist.status === 'fulfilled') trend.load(hist.value?.samples ?? []);
   if (status.status === 'fulfilled') {
     $('subtitle').textContent = `${status.value.model ?? ''} ${status.value.topology ?? ''} · essd ${status.value.version ?? ''}`;
     applyStatus(status.value);

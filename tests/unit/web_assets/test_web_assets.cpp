@@ -82,8 +82,12 @@ TEST(WebAssets, TypesEtagsAndGzipForms) {
     SCOPED_TRACE(std::string(a.path));
     EXPECT_FALSE(a.body.empty());
     EXPECT_TRUE(a.etag.starts_with('"') && a.etag.ends_with('"'));
-    if (a.path.ends_with(".js")) EXPECT_EQ(a.content_type, "text/javascript; charset=utf-8");
-    if (a.path.ends_with(".css")) EXPECT_EQ(a.content_type, "text/css; charset=utf-8");
+    if (a.path.ends_with(".js")) {
+      EXPECT_EQ(a.content_type, "text/javascript; charset=utf-8");
+    }
+    if (a.path.ends_with(".css")) {
+      EXPECT_EQ(a.content_type, "text/css; charset=utf-8");
+    }
     if (!a.gzip.empty()) {
       EXPECT_LT(a.gzip.size(), a.body.size());
       EXPECT_EQ(static_cast<unsigned char>(a.gzip[0]), 0x1f);

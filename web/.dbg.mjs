@@ -1,0 +1,13 @@
+import { Rig } from './test/rig.mjs';
+import { openBrowser } from './test/browser.mjs';
+const rig = new Rig({ modules: 4 });
+await rig.start();
+const r = await fetch(`${rig.url}/?token=${rig.token}`);
+console.log(r.status, [...r.headers].map(h=>h.join(': ')).join('\n'));
+const b = await openBrowser();
+b.page.on('console', m => console.log('console', m.type(), m.text()));
+b.page.on('response', r => console.log('resp', r.status(), r.url()));
+await b.page.goto(`${rig.url}/?token=${rig.token}`);
+await b.page.waitForTimeout(3000);
+console.log('ready', await b.page.evaluate(() => document.body.dataset.ready), b.consoleErrors, b.outside);
+await b.close(); await rig.stop();
