@@ -79,9 +79,10 @@ function renderCells(list) {
     for (let k = 0; k < CELLS; k++) {
       const mv = (m.cells_mv ?? [])[k] ?? 0;
       const live = m.link === 'connected' && mv > 0;
-      // Every cell at the lowest (highest) voltage is marked: ties are common in whole mV.
-      const isMin = live && mv === lo;
-      const isMax = live && mv === hi && hi !== lo;
+      // One lowest and one highest cell are marked (the first of ties): marking
+      // every tie outlines the whole pack when it is balanced to 1 mV.
+      const isMin = live && minCell && minCell.a === m.address && minCell.c === k + 1;
+      const isMax = live && maxCell && maxCell.a === m.address && maxCell.c === k + 1 && hi !== lo;
       const el = h('span', {
         class: ['cell', live ? '' : 'unknown', isMin ? 'min' : '', isMax ? 'max' : ''].join(' ').trim(),
         'data-module': m.address, 'data-cell': k + 1,

@@ -100,8 +100,8 @@ test('the heatmap has 16 cells per module with their voltages in the title', asy
     .map((c) => ({ mv: Number.parseInt(c.title, 10), min: c.classList.contains('min'), max: c.classList.contains('max') })));
   const lo = Math.min(...cells.map((c) => c.mv));
   const hi = Math.max(...cells.map((c) => c.mv));
-  assert.deepEqual(cells.filter((c) => c.min).map((c) => c.mv), cells.filter((c) => c.mv === lo).map((c) => c.mv), 'every lowest cell marked');
-  assert.deepEqual(cells.filter((c) => c.max).map((c) => c.mv), hi > lo ? cells.filter((c) => c.mv === hi).map((c) => c.mv) : [], 'every highest cell marked');
+  assert.deepEqual(cells.filter((c) => c.min).map((c) => c.mv), [lo], 'one lowest cell marked');
+  assert.deepEqual(cells.filter((c) => c.max).map((c) => c.mv), hi > lo ? [hi] : [], 'one highest cell marked');
 });
 
 test('the trend chart has data, from /api/history and then live', async () => {
