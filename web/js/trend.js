@@ -8,6 +8,11 @@ const SERIES = [
 ];
 const SAMPLE_S = 10;
 
+// One sample spans minutes, not uPlot's default of years.
+function xRange(u, min, max) {
+  return min === max ? [min - 300, max + 60] : [min, max];
+}
+
 // A flat series gets a band around it, not uPlot's default 0-100.
 function yRange(u, min, max) {
   if (min === null || max === null) return [0, 1];
@@ -75,7 +80,7 @@ export class Trend {
         title: `${d.label} (${d.unit})`,
         cursor: { sync: { key: sync.key } },
         legend: { live: true },
-        scales: { x: { time: true }, y: { range: yRange } },
+        scales: { x: { time: true, range: xRange }, y: { range: yRange } },
         series: [
           {},
           { label: d.label, stroke: d.colour, width: 1.5, fill: `${d.colour}22`, spanGaps: false,
