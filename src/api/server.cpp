@@ -229,8 +229,15 @@ void Server::push_status_now() {
   last_status_push_ = std::chrono::steady_clock::now();
   auto list = watchers();
   if (list.empty()) return;
-  std::string line = Dispatcher::to_line(
-      Json{{"status", status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s())}});
+  Json status = status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s());
+  // api.md: a status is pushed only when it changed. The snapshot revision
+  // moves with every module frame, and uptime_s alone is no change.
+  Json compared = status;
+  compared.erase("uptime_s");
+  std::string key = compared.dump();
+  if (key == last_pushed_status_) return;
+  last_pushed_status_ = std::move(key);
+  std::string line = Dispatcher::to_line(Json{{"status", std::move(status)}});
   for (auto& s : list) s->push(line);
   counters_.status_pushes += list.size();
 }

@@ -104,6 +104,7 @@ class Server {
   bool status_pending_ = false;
   bool timer_armed_ = false;
   std::chrono::steady_clock::time_point last_status_push_{};
+  std::string last_pushed_status_;  // the last pushed status without uptime_s
   Counters counters_;
   // Handlers check this before touching the server (they may run after it
   // is gone when the io_context outlives it).

@@ -60,6 +60,25 @@ void Pack::set_soc(double soc) {
   }
 }
 
+void Pack::scale_capacity(double f) {
+  for (auto& b : blocks_) {
+    const double soc_now = b.soc();
+    b.fresh_capacity_ah *= f;
+    b.capacity_ah *= f;
+    b.charge_ah = soc_now * b.capacity_ah;
+  }
+}
+
+void Pack::widen_spread(double k, double soc) {
+  for (auto& o : soc_offset_) o *= k;
+  set_soc(soc);
+}
+
+void Pack::leak(double fraction) {
+  for (auto& b : blocks_)
+    b.charge_ah = std::max(kMinSoc * b.capacity_ah, b.charge_ah - fraction * b.capacity_ah);
+}
+
 void Pack::apply(double current_a, double dt_s, double ambient_c) {
   const double dq = current_a * dt_s / 3600.0;
   for (auto& b : blocks_) {

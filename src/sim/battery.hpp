@@ -40,6 +40,12 @@ class Pack {
   void apply(double current_a, double dt_s, double ambient_c);
   /// Set every block to soc (keeps the seeded spread pattern).
   void set_soc(double soc);
+  /// Scales every block's capacity by f (module-to-module variety); keeps SOCs.
+  void scale_capacity(double f);
+  /// Multiplies the seeded per-block SOC spread by k, then sets every block to soc.
+  void widen_spread(double k, double soc);
+  /// Self-discharge: every block loses this fraction of its capacity.
+  void leak(double fraction);
 
   double ocv() const;         // sum of block OCVs
   double resistance() const;  // sum of block resistances + interconnect

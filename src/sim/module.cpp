@@ -26,7 +26,10 @@ SimModule::SimModule(const ModuleParams& p, std::uint32_t seed)
       pack_([&] {
         Rng rng(seed * 1000003u + static_cast<std::uint32_t>(p.index) * 7919u + 1u);
         const int cycles = static_cast<int>(rng.uniform(20, 300));
-        return Pack(rng, p.soc, p.ambient_c, cycles);
+        Pack pack(rng, p.soc, p.ambient_c, cycles);
+        if (p.capacity_factor != 1) pack.scale_capacity(p.capacity_factor);
+        if (p.cell_spread != 1) pack.widen_spread(p.cell_spread, p.soc);
+        return pack;
       }()),
       fw_(p.boot_at + kBootMs),
       boot_at_(p.boot_at) {

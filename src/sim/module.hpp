@@ -33,7 +33,9 @@ struct ModuleParams {
   double soc = 0.6;
   double ambient_c = 25;
   MonoMs boot_at = 0;
-  MonoMs phase_ms = 0;  // offset of its frame schedule (staggering)
+  MonoMs phase_ms = 0;         // offset of its frame schedule (staggering)
+  double capacity_factor = 1;  // [variety]: this module's capacity against the nominal
+  double cell_spread = 1;      // [variety]: multiplies the per-block SOC spread
 };
 
 class SimModule {

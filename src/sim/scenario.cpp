@@ -16,6 +16,43 @@ int line_of(const toml::node& n) {
   return static_cast<int>(n.source().begin.line);
 }
 
+Variety parse_variety(const toml::node& node, std::string_view origin) {
+  const auto* t = node.as_table();
+  if (!t) fail(origin, line_of(node), "variety must be a table ([variety])");
+  Variety v;
+  v.enabled = true;
+  auto g = [](double d) {
+    std::ostringstream o;
+    o << d;
+    return o.str();
+  };
+  auto number = [&](const toml::node& n, std::string_view k, double lo, double hi) {
+    const auto x = n.value<double>();
+    if (!x || *x < lo || *x > hi)
+      fail(origin, line_of(n),
+           std::string(k) + " must be a number in [" + g(lo) + ", " + g(hi) + "]");
+    return *x;
+  };
+  for (const auto& [key, n] : *t) {
+    const std::string_view k = key.str();
+    if (k == "capacity_pct")
+      v.capacity_pct = number(n, k, 0, 20);
+    else if (k == "soc_pct")
+      v.soc_pct = number(n, k, 0, 20);
+    else if (k == "rack_temp_c")
+      v.rack_temp_c = number(n, k, 0, 30);
+    else if (k == "cell_spread")
+      v.cell_spread = number(n, k, 0, 10);
+    else if (k == "drift_module")
+      v.drift_module = static_cast<int>(number(n, k, 0, 15));
+    else if (k == "drift_pct_per_h")
+      v.drift_pct_per_h = number(n, k, 0, 1000);
+    else
+      fail(origin, line_of(n), "unknown key '" + std::string(k) + "' in variety");
+  }
+  return v;
+}
+
 }  // namespace
 
 Scenario parse_scenario(std::string_view toml_text, std::string_view origin) {
@@ -32,6 +69,8 @@ Scenario parse_scenario(std::string_view toml_text, std::string_view origin) {
       const auto* s = node.as_string();
       if (!s) fail(origin, line_of(node), std::string(k) + " must be a string");
       (k == "name" ? sc.name : sc.description) = s->get();
+    } else if (k == "variety") {
+      sc.variety = parse_variety(node, origin);
     } else if (k != "step") {
       fail(origin, line_of(node), "unknown key '" + std::string(k) + "'");
     }

@@ -25,9 +25,23 @@ struct ScenarioStep {
   int line = 0;      // in the file, for messages
 };
 
+/// Module-to-module differences of a real rack (scenario table [variety]),
+/// seeded like the rest. Off unless the scenario has the table, so the
+/// default modules stay as they were.
+struct Variety {
+  bool enabled = false;
+  double capacity_pct = 0;     // module capacity factor spread, max - min (percent)
+  double soc_pct = 0;          // initial RSOC spread, max - min (percent)
+  double rack_temp_c = 0;      // ambient rise from the bottom module (index 0) to the top
+  double cell_spread = 1;      // multiplies the per-block SOC spread (1 = the default +-0.5 %)
+  int drift_module = -1;       // index of the module that self-discharges, -1 none
+  double drift_pct_per_h = 0;  // its self-discharge (percent of capacity per hour)
+};
+
 struct Scenario {
   std::string name;
   std::string description;
+  Variety variety;
   std::vector<ScenarioStep> steps;  // sorted by at_s, stable
 };
 

@@ -39,6 +39,9 @@ Simulator::Simulator(SimOptions options, Scenario scenario)
     throw std::invalid_argument("sim: ambient must be -40..80 degC");
   if (!(opt_.speed > 0 && opt_.speed <= 10000))
     throw std::invalid_argument("sim: speed must be in (0, 10000]");
+  if (scenario_.variety.drift_module >= opt_.modules)
+    throw std::invalid_argument("scenario variety: drift_module " +
+                                std::to_string(scenario_.variety.drift_module) + " does not exist");
   for (int i = 0; i < opt_.modules; ++i) {
     ModuleParams p;
     p.index = i;
@@ -46,12 +49,28 @@ Simulator::Simulator(SimOptions options, Scenario scenario)
     p.ambient_c = opt_.ambient_c;
     // Stagger: ten 10 ms slots per 100 ms, neighbours three slots apart.
     p.phase_ms = (i * 3 % 10) * kTickMs;
+    apply_variety(p, i);
     modules_.emplace_back(p, opt_.seed);
   }
   for (const auto& st : scenario_.steps) {
     if (auto why = check(st.command); !why.empty())
       throw std::invalid_argument("scenario line " + std::to_string(st.line) + ": " + why);
   }
+}
+
+void Simulator::apply_variety(ModuleParams& p, int i) {
+  const Variety& v = scenario_.variety;
+  ambient_offset_.push_back(0.0);
+  if (!v.enabled) return;
+  // Its own generator, so the rest of the simulation draws what it always did.
+  Rng rng(opt_.seed * 2654435761u + static_cast<std::uint32_t>(i) * 40503u + 17u);
+  p.capacity_factor = 1.0 + rng.uniform(-0.5, 0.5) * v.capacity_pct / 100.0;
+  p.soc = std::clamp(p.soc + rng.uniform(-0.5, 0.5) * v.soc_pct / 100.0, 0.0, 1.0);
+  p.cell_spread = v.cell_spread;
+  // Warm air rises: index 0 sits at the bottom of the rack.
+  const int n = opt_.modules;
+  ambient_offset_.back() = n > 1 ? v.rack_temp_c * i / (n - 1) : 0.0;
+  p.ambient_c += ambient_offset_.back();
 }
 
 void Simulator::step(MonoMs now) {
@@ -151,7 +170,11 @@ void Simulator::physics(double dt_s, MonoMs t) {
   battery_a_ = res.battery_a;
   bus_v_ = res.bus_v;
   for (std::size_t k = 0; k < modules_.size(); ++k)
-    modules_[k].apply(res.branch_a[k], dt_s, ambient_c_);
+    modules_[k].apply(res.branch_a[k], dt_s, ambient_c_ + ambient_offset_[k]);
+  const Variety& v = scenario_.variety;
+  if (v.enabled && v.drift_module >= 0 && v.drift_module < n && v.drift_pct_per_h > 0)
+    modules_[static_cast<std::size_t>(v.drift_module)].pack().leak(v.drift_pct_per_h / 100.0 *
+                                                                   dt_s / 3600.0);
 
   const double rating = model_spec(opt_.model, opt_.topology).max_current_a;
   const double x = battery_a_ / rating;

@@ -94,6 +94,8 @@ class Simulator {
   std::string check(const Command& c) const;
   std::string summary() const;
   void run_scenario();
+  /// The scenario's [variety] for module i (no-op without it).
+  void apply_variety(ModuleParams& p, int i);
 
   SimOptions opt_;
   Scenario scenario_;
@@ -113,6 +115,7 @@ class Simulator {
   double load_ = 0;
   bool load_watts_ = false;
   double ambient_c_;
+  std::vector<double> ambient_offset_;  // per module, [variety] rack position
   double battery_a_ = 0;
   double bus_v_ = 0;
   double heatsink_model_c_;

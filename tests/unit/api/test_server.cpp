@@ -195,6 +195,7 @@ TEST_F(ServerTest, WatchGetsEventsAndCoalescedStatus) {
                                       "path_open",
                                       "discharge path opened",
                                       {{"path", "discharge"}}});
+    backend.snap.voltage_v += 1.0;  // a real change, so a status is due
     for (int i = 0; i < 100; ++i) server->status_changed();
     return 0;
   });
@@ -212,6 +213,32 @@ TEST_F(ServerTest, WatchGetsEventsAndCoalescedStatus) {
   }
   EXPECT_GE(statuses, 1);
   EXPECT_LE(statuses, 2);
+}
+
+TEST_F(ServerTest, UnchangedStatusIsNotPushedAgain) {
+  start();
+  auto c = connect();
+  auto r = c.request(json{{"cmd", "watch"}, {"enable", true}}, 5s);
+  ASSERT_TRUE(r && (*r)["ok"].get<bool>());
+  auto first = c.next_message(5s);
+  ASSERT_TRUE(first && first->contains("status"));
+  // Revision bumps without any visible change (every module frame does
+  // this): no push. Then one real change: exactly that status.
+  for (int round = 0; round < 3; ++round) {
+    on_io([this] {
+      server->status_changed();
+      return 0;
+    });
+    EXPECT_FALSE(c.next_message(150ms)) << "identical status pushed again";
+  }
+  on_io([this] {
+    backend.snap.voltage_v += 2.0;
+    server->status_changed();
+    return 0;
+  });
+  auto changed = c.next_message(5s);
+  ASSERT_TRUE(changed && changed->contains("status"));
+  EXPECT_FALSE(c.next_message(250ms)) << "one change, one push";
 }
 
 TEST_F(ServerTest, NonWatchersGetNoPushes) {
