@@ -15,6 +15,7 @@
 //             to the charge path GPIO line (CHIP:0) reading low in gpio-sim
 //   bench_e2e --essd BIN --essctl BIN (--can IFACE | --pty) [--trials N]
 //             [--startups N] [--load-s S] [--rate R] [--gpio-chip C --gpio-value F]
+//             [--beside CMD]   (CMD runs during the latency trials, ESSD_SOCKET set)
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -61,6 +62,7 @@ struct Options {
   bool pty = false;
   int trials = 1000, startups = 5;
   int load_s = 0, rate = 8000;
+  std::string beside;  // shell command run next to essd during the latency trials
 };
 
 /// Module 0 as the protocol wants it: STATUS + ALARMS every 100 ms, INFO
@@ -422,6 +424,8 @@ Options parse(int argc, char** argv) {
       o.load_s = std::stoi(next());
     else if (a == "--rate")
       o.rate = std::stoi(next());
+    else if (a == "--beside")
+      o.beside = next();
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -453,7 +457,30 @@ int main(int argc, char** argv) try {
       std::printf("paths_never_closed 1\n");
       return 1;
     }
+    // --beside CMD: a load next to essd (ess-gateway, MQTT, scrapers) for
+    // the latency trials, started with ESSD_SOCKET set, stopped after them.
+    pid_t beside = -1;
+    if (!o.beside.empty()) {
+      beside = ::fork();
+      if (beside == 0) {
+        ::setpgid(0, 0);
+        ::setenv("ESSD_SOCKET", (dir / "essd.sock").c_str(), 1);
+        ::execl("/bin/sh", "sh", "-c", o.beside.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      ::setpgid(beside, beside);
+      // Let it connect and reach its steady state (keep the module talking).
+      const auto until = Clock::now() + std::chrono::seconds(3);
+      while (Clock::now() < until) {
+        (void)link->receive(std::min(until, module.service()));
+      }
+      std::printf("beside 1\n");
+    }
     if (o.trials > 0) measure_latency(o, *link, module);
+    if (beside > 0) {
+      ::kill(-beside, SIGTERM);
+      ::waitpid(beside, nullptr, 0);
+    }
     if (o.trials > 0 && !o.gpio_chip.empty()) measure_gpio_latency(o, *link, module);
     if (o.load_s > 0) measure_load(o, *link, module, essd.pid(), dir);
   }
