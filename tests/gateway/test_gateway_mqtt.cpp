@@ -61,7 +61,9 @@ void check_discovery(Subscriber& s, const std::string& id, const std::string& ba
         },
         10s);
     EXPECT_TRUE(m) << object;
-    if (m) EXPECT_TRUE(m->retain) << object << " discovery must be retained";
+    if (m) {
+      EXPECT_TRUE(m->retain) << object << " discovery must be retained";
+    }
     return m ? json::parse(m->payload) : json();
   };
   struct Row {
@@ -210,9 +212,9 @@ TEST(GatewayMqtt, TopicsRetainedDiscoveryEventsExactlyOnceAcrossRestarts) {
   // Retained flags, as a subscriber that arrives later sees them.
   {
     Subscriber late(broker.port(), "#");
-    for (const std::string t :
-         {base + "/availability", base + "/state", base + "/module/0",
-          std::string("homeassistant/sensor/essd_" + id + "/voltage/config")}) {
+    for (const std::string& t : std::vector<std::string>{
+             base + "/availability", base + "/state", base + "/module/0",
+             std::string("homeassistant/sensor/essd_" + id + "/voltage/config")}) {
       auto m = late.wait_for([&](const Message& x) { return x.topic == t && x.retain; }, 10s);
       EXPECT_TRUE(m) << t << " not retained";
     }
