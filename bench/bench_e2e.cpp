@@ -21,6 +21,7 @@
 //                  CPUSchedulingPolicy=fifo would); default SCHED_OTHER
 //   --bench-rt P   this program (the instrument: module 0) at SCHED_FIFO P,
 //                  so that the figures are essd's and not its own wake-ups
+//             [--beside CMD]   (CMD runs during the latency trials, ESSD_SOCKET set)
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -70,6 +71,7 @@ struct Options {
   int load_s = 0, rate = 8000;
   int cpu_load = 0, rt = 0, bench_rt = 0;
   bool record_load = false;  // repeat the load with `essctl record on`
+  std::string beside;  // shell command run next to essd during the latency trials
 };
 
 // Sets the calling process to SCHED_FIFO prio, or SCHED_OTHER for 0.
@@ -481,6 +483,8 @@ Options parse(int argc, char** argv) {
       o.bench_rt = std::stoi(next());
     else if (a == "--record-load")
       o.record_load = true;
+    else if (a == "--beside")
+      o.beside = next();
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -519,7 +523,30 @@ int main(int argc, char** argv) try {
       std::printf("paths_never_closed 1\n");
       return 1;
     }
+    // --beside CMD: a load next to essd (ess-gateway, MQTT, scrapers) for
+    // the latency trials, started with ESSD_SOCKET set, stopped after them.
+    pid_t beside = -1;
+    if (!o.beside.empty()) {
+      beside = ::fork();
+      if (beside == 0) {
+        ::setpgid(0, 0);
+        ::setenv("ESSD_SOCKET", (dir / "essd.sock").c_str(), 1);
+        ::execl("/bin/sh", "sh", "-c", o.beside.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      ::setpgid(beside, beside);
+      // Let it connect and reach its steady state (keep the module talking).
+      const auto until = Clock::now() + std::chrono::seconds(3);
+      while (Clock::now() < until) {
+        (void)link->receive(std::min(until, module.service()));
+      }
+      std::printf("beside 1\n");
+    }
     if (o.trials > 0) measure_latency(o, *link, module);
+    if (beside > 0) {
+      ::kill(-beside, SIGTERM);
+      ::waitpid(beside, nullptr, 0);
+    }
     if (o.trials > 0 && !o.gpio_chip.empty()) measure_gpio_latency(o, *link, module);
     if (o.load_s > 0) measure_load(o, *link, module, essd.pid(), dir);
     if (o.load_s > 0 && o.record_load) {

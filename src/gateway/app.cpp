@@ -180,6 +180,11 @@ void App::on_push(const Json& push) {
         mqtt_->update(view_);
       }
     }
+    if (history_.size() == 0) {
+      history_timer_.cancel();  // the first sample at once, then one per 10 s
+      status_seen_since_up_ = true;
+      sample_history();
+    }
     status_seen_since_up_ = true;
   } else if (push.contains("event") && push["event"].is_object()) {
     hub_.publish_event(push["event"].dump());
