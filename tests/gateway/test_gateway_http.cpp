@@ -246,7 +246,7 @@ TEST_F(GatewayHttp, PromtoolChecksMetrics) {
   }
   const std::string file = dir / "metrics.txt";
   itest::write_file(file, body);
-  auto r = itest::run({"sh", "-c", "promtool check metrics < " + file + " 2>&1"});
+  auto r = itest::run({"/bin/sh", "-c", "promtool check metrics < " + file + " 2>&1"});
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "") << "promtool findings:\n" << r.out;
 }
