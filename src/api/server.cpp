@@ -219,8 +219,17 @@ void Server::status_changed() {
 
 void Server::on_watch(Session* s) {
   // A new watcher gets the current status at once, as gpsd's ?WATCH does.
-  s->push(Dispatcher::to_line(Json{
-      {"status", status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s())}}));
+  Json status = status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s());
+  // With no other watcher this is now the last pushed status; with others,
+  // leave their key alone so that they still get a change they have not seen.
+  bool others = false;
+  for (auto& w : watchers()) others = others || w.get() != s;
+  if (!others) {
+    Json compared = status;
+    compared.erase("uptime_s");
+    last_pushed_status_ = compared.dump();
+  }
+  s->push(Dispatcher::to_line(Json{{"status", std::move(status)}}));
   ++counters_.status_pushes;
 }
 

@@ -273,8 +273,9 @@ TEST_F(DispatcherTest, DeepNestingIsABadRequestNotACrash) {
 }
 
 TEST(JsonDepth, CountsOnlyStructure) {
-  EXPECT_TRUE(json_depth_within("{\"a\":[1,{\"b\":[]}]}", 3));
-  EXPECT_FALSE(json_depth_within("{\"a\":[1,{\"b\":[]}]}", 2));
+  // object > array > object > array: four levels.
+  EXPECT_TRUE(json_depth_within("{\"a\":[1,{\"b\":[]}]}", 4));
+  EXPECT_FALSE(json_depth_within("{\"a\":[1,{\"b\":[]}]}", 3));
   EXPECT_TRUE(json_depth_within("\"[[[[\\\"[[[[\"", 0));
   EXPECT_TRUE(json_depth_within("]]]]][[", 2)) << "unbalanced: left to the parser";
 }
