@@ -71,7 +71,7 @@ struct Options {
   int load_s = 0, rate = 8000;
   int cpu_load = 0, rt = 0, bench_rt = 0;
   bool record_load = false;  // repeat the load with `essctl record on`
-  std::string beside;  // shell command run next to essd during the latency trials
+  std::string beside;        // shell command run next to essd during the latency trials
 };
 
 // Sets the calling process to SCHED_FIFO prio, or SCHED_OTHER for 0.

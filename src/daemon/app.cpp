@@ -11,8 +11,8 @@
 
 #include "config/config.hpp"
 #include "daemon/fail_safe.hpp"
-#include "daemon/latch_file.hpp"
 #include "daemon/instance_paths.hpp"
+#include "daemon/latch_file.hpp"
 #include "daemon/logging.hpp"
 #include "essd/module_bus.hpp"
 #include "essd/version.hpp"

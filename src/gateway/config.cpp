@@ -203,8 +203,9 @@ ConfigLoad parse_config(std::string_view text, const std::string& file) {
   check_combinations(c, file, root, out.errors);
   // toml++ tables are not in file order: report in line order.
   auto line_no = [&](const std::string& e) { return std::atoi(e.c_str() + file.size() + 1); };
-  std::stable_sort(out.errors.begin(), out.errors.end(),
-                   [&](const std::string& a, const std::string& b) { return line_no(a) < line_no(b); });
+  std::stable_sort(
+      out.errors.begin(), out.errors.end(),
+      [&](const std::string& a, const std::string& b) { return line_no(a) < line_no(b); });
   out.ok = out.errors.empty();
   if (!out.ok) out.config = GatewayConfig{};
   return out;

@@ -51,7 +51,8 @@ TEST(Variety, ParsesEveryKeyAndRejectsBadOnes) {
   EXPECT_EQ(error_of("[variety]\nwobble = 1\n"), "v.toml:2: unknown key 'wobble' in variety");
   EXPECT_EQ(error_of("[variety]\nsoc_pct = 25\n"), "v.toml:2: soc_pct must be a number in [0, 20]");
   EXPECT_EQ(error_of("variety = 3\n"), "v.toml:1: variety must be a table ([variety])");
-  EXPECT_THROW(Simulator(options(1), parse_scenario(kRack, "v.toml")), std::invalid_argument);  // no module 1
+  EXPECT_THROW(Simulator(options(1), parse_scenario(kRack, "v.toml")),
+               std::invalid_argument);  // no module 1
 }
 
 TEST(Variety, ModulesDifferWithinTheLimitsAndDeterministically) {

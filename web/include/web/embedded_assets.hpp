@@ -12,7 +12,7 @@ struct EmbeddedAsset {
   std::string_view content_type;  // e.g. "text/javascript; charset=utf-8"
   std::string_view etag;          // quoted strong validator from the content's hash
   std::string_view body;
-  std::string_view gzip;          // the gzip form, empty when it would not be smaller
+  std::string_view gzip;  // the gzip form, empty when it would not be smaller
 };
 
 std::span<const EmbeddedAsset> embedded_assets();
