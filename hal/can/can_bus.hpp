@@ -48,11 +48,9 @@ class CanBus {
   /// The last frame before an internal-error exit (daemon/fail_safe.hpp):
   /// written at once on the already-open fd, from a terminate or fatal-signal
   /// handler, so no allocation, no lock, no queue; bounded wait. False when
-  /// it could not be written (or the transport cannot do this).
-  virtual bool send_emergency(const CanFrame& frame) noexcept {
-    (void)frame;
-    return false;
-  }
+  /// it could not be written. Pure virtual so that no backend or wrapper can
+  /// forget it (a defaulted false once lost the final CTRL behind a wrapper).
+  virtual bool send_emergency(const CanFrame& frame) noexcept = 0;
   virtual LinkState state() const = 0;
   /// Named counters: rx_frames, tx_frames, tx_dropped, rx_errors, ... plus
   /// transport specific ones (slcan_garbage, rxq_overflow, ...).

@@ -240,6 +240,10 @@ bool Controller::power_hold() const {
   return !impl_->phase.in(Phase::shutdown);
 }
 
+bool Controller::ctrl_wanted() const {
+  return impl_->phase.ctrl_wanted();
+}
+
 bus::Ctrl Controller::next_ctrl() {
   bus::Ctrl c;
   c.mode = impl_->cur.mode == SystemMode::shutdown      ? bus::kCtrlShutdown

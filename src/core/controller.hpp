@@ -76,6 +76,9 @@ class Controller {
   bool power_hold() const;  // false once auto shut-down released it
   /// CTRL frame content for the next transmission; advances the alive counter.
   bus::Ctrl next_ctrl();
+  /// False once the auto shut-down went quiet: no CTRL is sent until the
+  /// fresh start (phase.hpp says why).
+  bool ctrl_wanted() const;
   /// True once after any path or mode change: the daemon sends a CTRL at once.
   bool take_ctrl_request();
   /// Events since the last call, oldest first.

@@ -43,6 +43,10 @@ class PhaseMachine {
   bool balance_failed() const { return balance_due() && balance_failed_; }
   /// Modules talked again after the shut-down went quiet: start fresh.
   bool fresh_start_due() const { return in(Phase::shutdown) && talked_again_; }
+  /// The CTRL frame goes out, except once the shut-down went quiet: a module
+  /// that a charger wakes would hear the shutdown request again and go back
+  /// to sleep before it ever talked, and the system would stay stranded.
+  bool ctrl_wanted() const { return !(in(Phase::shutdown) && quiet_); }
 
   /// A module (re)connected, or the groups sharing a connection changed.
   void recheck() {

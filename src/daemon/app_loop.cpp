@@ -160,7 +160,7 @@ void App::fresh_start() {
 }
 
 void App::send_ctrl() {
-  if (!bus_ || stopping_) return;
+  if (!bus_ || stopping_ || !controller_->ctrl_wanted()) return;
   const bus::Ctrl c = controller_->next_ctrl();
   fail_safe::note_ctrl_sent(c.alive);  // the final CTRL of an internal error follows it
   if (bus_->send(bus::encode(c))) {

@@ -36,6 +36,11 @@ class RecordingBus final : public hal::CanBus {
     if (sent && recorder_.active()) recorder_.frame(unix_time_us(), frame);
     return sent;
   }
+  // Passed straight through: the final CTRL must reach the bus whether or
+  // not a recording is running (it is not recorded; the process is exiting).
+  bool send_emergency(const CanFrame& frame) noexcept override {
+    return inner_->send_emergency(frame);
+  }
   hal::LinkState state() const override { return inner_->state(); }
   std::map<std::string, std::uint64_t> counters() const override { return inner_->counters(); }
   std::string describe() const override { return inner_->describe(); }

@@ -152,8 +152,10 @@ TEST(Phase, ShutdownStandsUntilModulesTalkAgainAfterQuiet) {
   EXPECT_TRUE(p.in(Phase::shutdown));
   p.observe_talking(true);
   EXPECT_FALSE(p.fresh_start_due());  // still the modules that were shut down
+  EXPECT_TRUE(p.ctrl_wanted());       // they hear the shutdown request
   p.observe_talking(false);
   EXPECT_FALSE(p.fresh_start_due());
+  EXPECT_FALSE(p.ctrl_wanted());  // quiet: a woken module must not hear it again
   p.observe_talking(true);
   EXPECT_TRUE(p.fresh_start_due());
 }

@@ -37,6 +37,7 @@ class FakeCanBus : public hal::CanBus {
     st_->sent.push_back(f);
     return true;
   }
+  bool send_emergency(const CanFrame&) noexcept override { return false; }
   hal::LinkState state() const override { return st_->state; }
   std::map<std::string, std::uint64_t> counters() const override {
     return {{"tx_frames", st_->sent.size()}};
