@@ -88,6 +88,9 @@ void Broker::start() {
     if (fresh) port_ = free_port();
     std::string conf = "listener " + std::to_string(port_) + " 127.0.0.1\n";
     conf += "persistence true\npersistence_location " + dir_.path() + "/\n";
+    // As root, mosquitto drops to the user "mosquitto", who can read neither
+    // the test's private key nor write its persistence in the temp dir.
+    if (::geteuid() == 0) conf += "user root\n";
     if (tls_) {
       const std::string pw = dir_ / "passwd";
       itest::write_file(pw, "");
@@ -102,7 +105,7 @@ void Broker::start() {
     itest::write_file(dir_ / "mosquitto.conf", conf);
     itest::SpawnOptions o;
     o.output_file = dir_ / "mosquitto.log";
-    child_ = Child({"mosquitto", "-c", dir_ / "mosquitto.conf"}, o);
+    child_ = Child({itest::system_program("mosquitto"), "-c", dir_ / "mosquitto.conf"}, o);
     if (wait_listening(port_, Ms(5000)) && child_.running()) return;
     child_.signal(SIGKILL);
     child_.wait(Ms(2000));

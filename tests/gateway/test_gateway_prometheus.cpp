@@ -64,7 +64,7 @@ TEST(GatewayPrometheus, ThreeControllersPerControllerAndSummed) {
     const int p = free_port();
     itest::SpawnOptions so;
     so.output_file = dir / "prometheus.log";
-    prom = Child({"prometheus", "--config.file=" + (dir / "prometheus.yml"),
+    prom = Child({itest::system_program("prometheus"), "--config.file=" + (dir / "prometheus.yml"),
                   "--storage.tsdb.path=" + (dir / "tsdb"),
                   "--web.listen-address=127.0.0.1:" + std::to_string(p)},
                  so);

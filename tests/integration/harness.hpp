@@ -14,6 +14,11 @@ namespace essd::itest {
 using Ms = std::chrono::milliseconds;
 
 std::string bin(const std::string& name);  // ESSD_BIN_DIR/name
+/// A system program by name, looked up in PATH and then in /usr/sbin and
+/// /sbin (daemons such as mosquitto live there, and a CI PATH may lack them):
+/// Child runs argv[0] with execve, which searches nothing. The name itself
+/// when it is found nowhere, so that the failure names what is missing.
+std::string system_program(const std::string& name);
 
 class TempDir {
  public:
