@@ -42,17 +42,13 @@ static int connect_tcp(int port) {
 }
 
 bool wait_listening(int port, Ms timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    int fd = connect_tcp(port);
-    if (fd >= 0) {
-      ::close(fd);
-      return true;
-    }
-    // Nothing to wait on before the listener exists: poll with a short nap.
-    std::this_thread::sleep_for(Ms(20));
-  }
-  return false;
+  return itest::poll_until(
+      [&] {
+        const int fd = connect_tcp(port);
+        if (fd >= 0) ::close(fd);
+        return fd >= 0;
+      },
+      timeout, Ms(20));
 }
 
 Tls make_tls(const TempDir& dir) {

@@ -37,10 +37,7 @@ class GatewayHttp : public ::testing::Test {
     gw = std::make_unique<Gateway>(dir, o);
     gw->start();
     // Up once /healthz says so.
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline && get("/healthz").status != 200) {
-      std::this_thread::sleep_for(50ms);
-    }
+    itest::poll_until([&] { return get("/healthz").status == 200; }, 10s);
   }
   HttpReply get(const std::string& target, const std::vector<std::string>& h = {}) {
     return http_request(gw->http_port(), "GET", target, h);
@@ -104,9 +101,7 @@ TEST_F(GatewayHttp, RoutesAndErrors) {
   // essd gone: 503 on its routes, the gateway's own still answer.
   rig.essd().signal(SIGTERM);
   ASSERT_TRUE(rig.essd().wait(10s));
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline && get("/healthz").status != 503)
-    std::this_thread::sleep_for(50ms);
+  itest::poll_until([&] { return get("/healthz").status == 503; }, 10s);
   EXPECT_EQ(get("/healthz").status, 503);
   auto un = get("/api/status");
   EXPECT_EQ(un.status, 503);
@@ -208,12 +203,12 @@ TEST_F(GatewayHttp, PromtoolChecksMetrics) {
   start();
   // Modules have reported once /metrics has their cells.
   std::string body;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    body = get("/metrics").body;
-    if (body.find("essd_cell_voltage_volts{cell=\"16\",module=\"1\"}") != std::string::npos) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  itest::poll_until(
+      [&] {
+        body = get("/metrics").body;
+        return body.find("essd_cell_voltage_volts{cell=\"16\",module=\"1\"}") != std::string::npos;
+      },
+      10s, 100ms);
   for (const char* name : {"essd_up 1",
                            "essd_info{",
                            "essd_voltage_volts",

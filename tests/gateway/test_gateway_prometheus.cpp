@@ -77,22 +77,23 @@ TEST(GatewayPrometheus, ThreeControllersPerControllerAndSummed) {
       "essd_modules{link=\"connected\"} * on(instance) group_left(id) essd_info";
   std::map<std::string, double> by_id;
   double sum = -1;
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    by_id.clear();
-    json r = query(port, per);
-    if (r.value("status", "") == "success") {
-      for (auto& s : r["data"]["result"])
-        by_id[s["metric"]["id"]] = std::stod(s["value"][1].get<std::string>());
-    }
-    json t = query(port, "sum(essd_modules{link=\"connected\"})");
-    if (t.value("status", "") == "success" && !t["data"]["result"].empty()) {
-      sum = std::stod(t["data"]["result"][0]["value"][1].get<std::string>());
-    }
-    if (by_id.size() == 3 && by_id["c1"] == 1 && by_id["c2"] == 2 && by_id["c3"] == 4 && sum == 7)
-      break;
-    std::this_thread::sleep_for(500ms);  // the next scrape is due every 1 s
-  }
+  // Polled: the next scrape is due every 1 s.
+  itest::poll_until(
+      [&] {
+        by_id.clear();
+        json r = query(port, per);
+        if (r.value("status", "") == "success") {
+          for (auto& s : r["data"]["result"])
+            by_id[s["metric"]["id"]] = std::stod(s["value"][1].get<std::string>());
+        }
+        json t = query(port, "sum(essd_modules{link=\"connected\"})");
+        if (t.value("status", "") == "success" && !t["data"]["result"].empty()) {
+          sum = std::stod(t["data"]["result"][0]["value"][1].get<std::string>());
+        }
+        return by_id.size() == 3 && by_id["c1"] == 1 && by_id["c2"] == 2 && by_id["c3"] == 4 &&
+               sum == 7;
+      },
+      60s, 500ms);
   EXPECT_EQ(by_id["c1"], 1);
   EXPECT_EQ(by_id["c2"], 2);
   EXPECT_EQ(by_id["c3"], 4);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace essd::itest {
@@ -19,6 +20,20 @@ std::string bin(const std::string& name);  // ESSD_BIN_DIR/name
 /// Child runs argv[0] with execve, which searches nothing. The name itself
 /// when it is found nowhere, so that the failure names what is missing.
 std::string system_program(const std::string& name);
+
+/// Polls `done` until it holds or `timeout` runs out, for state owned by
+/// another process that offers nothing to wait on (a listener that does not
+/// exist yet, a scrape that is due, an HTTP status): the one place where the
+/// tests nap between looks. True when it held.
+template <class Pred>
+bool poll_until(Pred done, Ms timeout, Ms interval = Ms(50)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(interval);
+  }
+}
 
 class TempDir {
  public:
