@@ -8,11 +8,6 @@ const SERIES = [
 ];
 const SAMPLE_S = 10;
 
-// One sample spans minutes, not uPlot's default of years.
-function xRange(u, min, max) {
-  return min === max ? [min - 300, max + 60] : [min, max];
-}
-
 // A flat series gets a band around it, not uPlot's default 0-100.
 function yRange(u, min, max) {
   if (min === null || max === null) return [0, 1];
@@ -60,7 +55,13 @@ export class Trend {
     this.container.dataset.samples = String(this.t.length);
     if (!window.uPlot) return;
     if (!this.charts.length) this.create();
-    this.charts.forEach((c, k) => c.setData([this.t, this.cols[k]]));
+    // The x axis is always the kept window ending at the newest sample (one
+    // sample alone otherwise got an axis of years from uPlot's autoscale).
+    const end = this.t.length ? this.t[this.t.length - 1] : Date.now() / 1000;
+    this.charts.forEach((c, k) => {
+      c.setData([this.t, this.cols[k]], false);
+      c.setScale('x', { min: end - this.keepS, max: end });
+    });
   }
 
   size() {
@@ -80,7 +81,7 @@ export class Trend {
         title: `${d.label} (${d.unit})`,
         cursor: { sync: { key: sync.key } },
         legend: { live: true },
-        scales: { x: { time: true, range: xRange }, y: { range: yRange } },
+        scales: { x: { time: true, auto: false }, y: { range: yRange } },
         series: [
           {},
           { label: d.label, stroke: d.colour, width: 1.5, fill: `${d.colour}22`, spanGaps: false,
