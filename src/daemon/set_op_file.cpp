@@ -1,11 +1,8 @@
 #include "daemon/set_op_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
+
+#include "daemon/durable_file.hpp"
 
 namespace essd::daemon {
 namespace {
@@ -20,26 +17,6 @@ std::uint32_t crc32(const std::string& s) {
     for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
   }
   return ~crc;
-}
-
-struct Fd {
-  int fd;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-std::string errno_text(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
-
-std::string dir_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 }  // namespace
@@ -77,47 +54,15 @@ std::optional<bool> parse_set_op(const std::string& text, std::string& error) {
 
 SetOpLoad load_set_op(const std::string& path) {
   SetOpLoad r;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.fd < 0) {
-    if (errno != ENOENT) r.error = errno_text("cannot open", path);
-    return r;
-  }
-  std::string text;
-  char buf[512];
-  for (;;) {
-    const ssize_t n = ::read(fd.fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      r.error = errno_text("cannot read", path);
-      return r;
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > kMaxFile) {
-      r.error = "too large";
-      return r;
-    }
-  }
-  r.disconnect = parse_set_op(text, r.error);
+  const SmallFile f = read_small_file(path, kMaxFile);
+  if (f.missing) return r;
+  r.error = f.error;
+  if (r.error.empty()) r.disconnect = parse_set_op(f.text, r.error);
   return r;
 }
 
 std::string save_set_op(const std::string& path, bool disconnect) {
-  const std::string dir = dir_of(path);
-  const std::string tmp = path + ".tmp";
-  const std::string text = format_set_op(disconnect);
-  {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640));
-    if (fd.fd < 0) return errno_text("cannot create", tmp);
-    if (::write(fd.fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-      return errno_text("cannot write", tmp);
-    }
-    if (::fsync(fd.fd) != 0) return errno_text("cannot fsync", tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return errno_text("cannot rename to", path);
-  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.fd >= 0) ::fsync(d.fd);
-  return {};
+  return replace_file_durably(path, format_set_op(disconnect), 0640);
 }
 
 SetOpSaver::SetOpSaver(std::string path, std::function<void(std::string)> on_result)

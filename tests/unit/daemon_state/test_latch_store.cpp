@@ -2,11 +2,13 @@
 // saves it with retries (daemon/latch_saver.*): a latch is never lost
 // silently.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <vector>
 
@@ -45,6 +47,33 @@ TEST_F(StateFile, RoundTripAtomically) {
     EXPECT_EQ(r.error, "");
   }
   EXPECT_FALSE(fs::exists(path + ".tmp"));
+}
+
+TEST_F(StateFile, PlantedTempSymlinkIsNotFollowedAndModeIgnoresUmask) {
+  const fs::path victim = dir / "victim";
+  write(victim, "keep me");
+  fs::create_symlink(victim, path + ".tmp");
+  const mode_t old = ::umask(0077);
+  ASSERT_EQ(save_latch_file(path, {true, false}), "");
+  ::umask(old);
+  std::ifstream in(victim);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "keep me");
+  EXPECT_FALSE(fs::is_symlink(path));
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
+  ASSERT_TRUE(load_latch_file(path).latches);
+  EXPECT_EQ(*load_latch_file(path).latches, (core::Latches{true, false}));
+}
+
+TEST_F(StateFile, SymlinkedStateFileIsUnreadableSoBothLatchesStand) {
+  const fs::path elsewhere = dir / "elsewhere";
+  ASSERT_EQ(save_latch_file(elsewhere.string(), {false, false}), "");
+  fs::create_symlink(elsewhere, path);
+  const auto r = load_latch_file(path);
+  ASSERT_TRUE(r.latches);
+  EXPECT_EQ(*r.latches, (core::Latches{true, true}));
+  EXPECT_NE(r.error, "");
 }
 
 TEST_F(StateFile, MissingFileRestoresNothing) {
