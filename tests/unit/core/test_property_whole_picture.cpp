@@ -82,6 +82,7 @@ class History {
     oracle_ = std::make_unique<oracle::WholePictureOracle>(cfg_, now_, restored.ov_error,
                                                            restored.discharge_error);
     maintenance_ = false;
+    scheduled_.clear();
     next_tick_ = now_ + 100;
     check("restart");
   }
@@ -96,6 +97,7 @@ class History {
     }
     oracle_->advance(now_);
     check("observe");
+    run_scheduled();
     perturb();
     for (auto& s : senders_) send(s);
     if (now_ >= next_tick_) {
@@ -164,23 +166,12 @@ class History {
     } else if (roll < 56) {
       s.m.current_a = pick(-300, 300) / 10.0;
     } else if (roll < 60) {
-      maintenance_ = !maintenance_;
-      ctl_->set_maintenance(maintenance_, now_);
-      oracle_->set_maintenance(maintenance_, now_);
-      if (trace_)
-        std::printf("t=%lld maintenance %d\n", static_cast<long long>(now_), maintenance_);
-      check(maintenance_ ? "maintenance on" : "maintenance off");
+      toggle_maintenance();
     } else if (roll < 63) {
       CoreConfig c = cfg_;
       c.expected_modules = chance(500) ? 0 : static_cast<int>(senders_.size()) - pick(0, 1);
       c.limits.comm_timeout_ms = chance(500) ? 500 : pick(300, 1000);
-      cfg_ = c;
-      ctl_->reconfigure(c, now_);
-      oracle_->reconfigure(c, now_);
-      if (trace_)
-        std::printf("t=%lld reload timeout %d expected %d\n", static_cast<long long>(now_),
-                    c.limits.comm_timeout_ms, c.expected_modules);
-      check("reload");
+      reload(c);
     } else if (roll < 65) {
       if (trace_) std::printf("t=%lld restart\n", static_cast<long long>(now_));
       restart(ctl_->latches());  // restored from the state file as saved
@@ -200,7 +191,61 @@ class History {
       ctl_->set_host_disconnect(on, now_);
       oracle_->set_host_disconnect(on, now_);
       check("host disconnect");
+    } else if (roll < 79 && scheduled_.empty()) {
+      // Item 3's history, which random rolls almost never line up: a module
+      // is lost (its cable cut for longer than the episode), then COMM OFF
+      // MODE is cycled or the config reloaded while it is still silent. It
+      // must still count as lost afterwards.
+      s.silent_until = now_ + pick(6000, 12000);
+      const MonoMs lost_at = now_ + cfg_.limits.comm_timeout_ms + pick(100, 800);
+      if (chance(500)) {
+        scheduled_.push_back({lost_at, Action::maintenance});
+        scheduled_.push_back({lost_at + pick(100, 2000), Action::maintenance});
+      } else {
+        scheduled_.push_back({lost_at, Action::reload});
+      }
+      if (trace_)
+        std::printf("t=%lld lost-then-cycle %d\n", static_cast<long long>(now_), s.m.address);
     }
+  }
+
+  enum class Action { maintenance, reload };
+  struct Scheduled {
+    MonoMs at;
+    Action action;
+  };
+
+  void run_scheduled() {
+    while (!scheduled_.empty() && scheduled_.front().at <= now_) {
+      const Action a = scheduled_.front().action;
+      scheduled_.erase(scheduled_.begin());
+      if (a == Action::maintenance) {
+        toggle_maintenance();
+      } else {
+        reload(cfg_);  // the same file again: nothing about the bus changed
+      }
+    }
+  }
+
+  void toggle_maintenance() {
+    maintenance_ = !maintenance_;
+    ctl_->set_maintenance(maintenance_, now_);
+    // COMM OFF MODE is not entered from the auto shut-down (it stands until a
+    // fresh start); the oracle does not model the shut-down, so it hears of
+    // the request only where it takes effect.
+    if (ctl_->power_hold() || !maintenance_) oracle_->set_maintenance(maintenance_, now_);
+    if (trace_) std::printf("t=%lld maintenance %d\n", static_cast<long long>(now_), maintenance_);
+    check(maintenance_ ? "maintenance on" : "maintenance off");
+  }
+
+  void reload(const CoreConfig& c) {
+    cfg_ = c;
+    ctl_->reconfigure(c, now_);
+    oracle_->reconfigure(c, now_);
+    if (trace_)
+      std::printf("t=%lld reload timeout %d expected %d\n", static_cast<long long>(now_),
+                  c.limits.comm_timeout_ms, c.expected_modules);
+    check("reload");
   }
 
   void feed_heatsink(std::optional<double> c) {
@@ -249,6 +294,7 @@ class History {
   std::unique_ptr<Controller> ctl_;
   std::unique_ptr<oracle::WholePictureOracle> oracle_;
   std::vector<Sender> senders_;
+  std::vector<Scheduled> scheduled_;
   MonoMs now_ = 0, next_tick_ = 100;
   bool maintenance_ = false;
   bool ok_ = true;

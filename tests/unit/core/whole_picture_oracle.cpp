@@ -30,6 +30,9 @@ WholePictureOracle::WholePictureOracle(const core::CoreConfig& cfg, MonoMs now,
 }
 
 void WholePictureOracle::on_message(const bus::Message& msg, MonoMs now) {
+  // B: "In maintenance mode the controller keeps sending CTRL but ignores
+  // module data": a module heard only in COMM OFF MODE was never seen.
+  if (maintenance_) return;
   declare_losses(now);
   std::visit(
       [&](const auto& m) {
@@ -111,7 +114,7 @@ void WholePictureOracle::on_info(const bus::Info& i, MonoMs now) {
 }
 
 void WholePictureOracle::tick(MonoMs now) {
-  declare_losses(now);
+  if (!maintenance_) declare_losses(now);  // data is ignored, so is its absence
   count_overcurrent_rounds(now);
   settle(now);
 }
@@ -142,9 +145,17 @@ void WholePictureOracle::set_heatsink(std::optional<double> celsius, MonoMs now)
 }
 
 void WholePictureOracle::set_maintenance(bool on, MonoMs now) {
-  declare_losses(now);
   // C: "A module is lost until it reconnects, also across COMM OFF MODE":
   // nothing about the modules is forgotten here.
+  if (maintenance_ && !on) {
+    // LENIENT (the text is silent on when the timeout starts again): a
+    // module connected before COMM OFF MODE is given the timeout from its
+    // end, since its frames in between were ignored, not missing.
+    for (Module& m : modules_) {
+      if (m.link == Link::connected) m.status_at = now;
+    }
+  }
+  if (!maintenance_) declare_losses(now);
   maintenance_ = on;
   settle(now);
 }
