@@ -13,6 +13,7 @@ namespace {
 
 constexpr double kChargeVoltPerModule = 57.6;
 constexpr double kChargeAmpsPerModule = 24.0;
+constexpr double kChargerMargin = 0.95;  // of the rating, for the default charger
 constexpr double kHeatsinkRiseC = 55.0;  // at the model's rated current, steady state
 constexpr double kHeatsinkTauS = 120.0;
 constexpr double kMaxPhysicsStepS = 1.0;
@@ -139,13 +140,16 @@ void Simulator::physics(double dt_s, MonoMs t) {
   in.discharge_path = ctrl_discharge_;
   in.charger_on = charger_on_;
   in.charger_cv_v = kChargeVoltPerModule * in.groups;
-  // By default a well-behaved charger: 24 A per module in parallel, but no
-  // more than the controller model's rating (the charge current limit the
-  // controller publishes to it).
-  in.charger_cc_a = charger_cc_a_ > 0
-                        ? charger_cc_a_
-                        : std::min(kChargeAmpsPerModule * modules_in_parallel(opt_.topology, n),
-                                   model_spec(opt_.model, opt_.topology).max_current_a);
+  // By default a well-behaved charger: 24 A per module in parallel, but
+  // regulating with a margin below the controller model's rating (the charge
+  // current limit the controller publishes to it): set exactly at the rating,
+  // measurement noise alone took it past the rating and tripped the
+  // overcurrent interlock seconds into the demo.
+  in.charger_cc_a =
+      charger_cc_a_ > 0
+          ? charger_cc_a_
+          : std::min(kChargeAmpsPerModule * modules_in_parallel(opt_.topology, n),
+                     kChargerMargin * model_spec(opt_.model, opt_.topology).max_current_a);
   std::vector<Branch> br(modules_.size());
   double emf = 0;
   for (std::size_t k = 0; k < modules_.size(); ++k) {
