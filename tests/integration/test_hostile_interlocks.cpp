@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "bench/e2e_link.hpp"
+#include "bench/e2e_module.hpp"
 #include "essd/module_bus.hpp"
 #include "hostile.hpp"
 
@@ -19,47 +20,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-/// Module 0: STATUS + ALARMS every 100 ms, INFO every second.
-class Module {
- public:
-  explicit Module(bench::Link& link) : link_(link) {
-    status_.voltage_10mv = 5320;
-    status_.rsoc = 60;
-    status_.chg = status_.dis = status_.ov = true;
-    alarms_.temp_avg_decic = 225;
-    alarms_.temp_min_c = 20;
-    alarms_.temp_max_c = 25;
-    info_.firmware = 0x0102;
-    info_.nominal_dah = info_.full_dah = 240;
-    info_.serial_byte = 0x11;
-  }
-  void set_chg(bool chg) {
-    status_.chg = chg;
-    send_status();
-  }
-  Clock::time_point service() {
-    const auto now = Clock::now();
-    if (now >= next_) {
-      send_status();
-      link_.send(bus::encode(alarms_));
-      if (period_++ % 10 == 0) link_.send(bus::encode(info_));
-      next_ = now + std::chrono::milliseconds(100);
-    }
-    return next_;
-  }
-
- private:
-  void send_status() {
-    status_.alive = static_cast<std::uint8_t>((status_.alive + 1) & 0x0F);
-    link_.send(bus::encode(status_));
-  }
-  bench::Link& link_;
-  bus::Status status_;
-  bus::Alarms alarms_;
-  bus::Info info_;
-  Clock::time_point next_ = Clock::now();
-  unsigned period_ = 0;
-};
+using bench::Module;
 
 struct CtrlWatch {
   std::vector<double> gaps_ms;  // between consecutive CTRL frames
