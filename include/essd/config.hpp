@@ -1,5 +1,5 @@
 #pragma once
-// The daemon's configuration as a typed struct (shared/spec/config.md).
+// The daemon's configuration as a typed struct (docs/configuration.md).
 // Parsing and validation live in src/config; every other part receives the
 // sub-struct it needs. Defaults here are the documented defaults.
 #include <cstdint>

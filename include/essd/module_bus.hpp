@@ -1,5 +1,5 @@
 #pragma once
-// Module bus protocol v1 (shared/spec/module-bus.md): typed messages and the
+// Module bus protocol v1 (docs/codec.md): typed messages and the
 // sans-IO codec. decode() never throws and never touches state; an invalid
 // frame comes back with a named reason so the registry can count it.
 #include <array>

@@ -1,5 +1,5 @@
 #pragma once
-// Loading and validating the configuration file (shared/spec/config.md).
+// Loading and validating the configuration file (docs/configuration.md).
 //
 // The file is parsed with toml++ and checked against one declared key table
 // (key_table.hpp): every key of config.md plus our additions. Unknown keys and

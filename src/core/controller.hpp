@@ -1,5 +1,5 @@
 #pragma once
-// The controller core (shared/spec/controller.md), sans-IO: fed with module
+// The controller core (docs/core.md), sans-IO: fed with module
 // bus frames, panel inputs, API commands and a time value; produces the two
 // path states with their blocking causes, the CTRL frame content, the host
 // limits, the error list, the power-hold output and events. No sockets,

@@ -1,6 +1,6 @@
 #pragma once
 // An independent decoder of the Pylontech-compatible frames, written from
-// the table in shared/spec/host-links.md (not from the encoder), so that the
+// the table in docs/host-links.md (not from the encoder), so that the
 // tests check the bytes against the spec rather than the code against itself.
 #include <gtest/gtest.h>
 
