@@ -15,6 +15,18 @@
 #include "essd/invariant.hpp"
 
 namespace essd::daemon {
+namespace {
+
+// The loop thread runs on the CPU forever (at its scheduling policy, e.g.
+// SCHED_FIFO) as a buggy loop would: the systemd suite proves with it that
+// the watchdog catches a loop that spins, not only one that is stopped.
+void spin_forever() {
+  volatile bool spinning = true;
+  while (spinning) {
+  }
+}
+
+}  // namespace
 
 void install_fault_injection(boost::asio::io_context& io) {
   auto signals = std::make_shared<boost::asio::signal_set>(io, SIGUSR2);
@@ -25,6 +37,7 @@ void install_fault_injection(boost::asio::io_context& io) {
     if (fault == "terminate") std::terminate();
     if (fault == "invariant") ESSD_INVARIANT(fault != "invariant");
     if (fault == "segv") ::raise(SIGSEGV);
+    if (fault == "spin") return spin_forever();
     throw std::runtime_error("injected fault (" + fault + ")");
   });
 }

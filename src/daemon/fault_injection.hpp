@@ -10,6 +10,7 @@
 //   terminate  std::terminate() (e.g. an exception through noexcept)
 //   invariant  a failed ESSD_INVARIANT
 //   segv       a fatal signal (SIGSEGV raised in the handler)
+//   spin       the loop thread spins on the CPU for ever (no watchdog pet)
 #include <boost/asio/io_context.hpp>
 
 namespace essd::daemon {

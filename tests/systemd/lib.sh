@@ -17,7 +17,15 @@ fail() {
   { echo "--- systemctl status essd"; systemctl status --no-pager -n 30 essd; } >&2 || true
   exit 1
 }
-ok() { echo "ok: $*"; }
+# Each step's time since the test began, also into BUILD/Testing/systemd-steps.log
+# (the build directory is the VM's shared work tree: it outlives the boot).
+T_START=${EPOCHREALTIME/./}
+ok() {
+  local line
+  line="$(basename "$0" .sh) +$(((${EPOCHREALTIME/./} - T_START) / 1000)) ms ok: $*"
+  echo "$line"
+  echo "$line" >>"$BUILD/Testing/systemd-steps.log" 2>/dev/null || true
+}
 
 [ "$(ps -p 1 -o comm=)" = systemd ] || skip "PID 1 is not systemd (run scripts/systemd-test)"
 [ -e /sys/class/net/vcan0 ] || skip "no vcan0"
@@ -63,9 +71,25 @@ wait_closed() {
 }
 # journal CURSOR_FILE: remember where the journal is now; since CURSOR_FILE:
 # the essd entries after it, as JSON lines.
-mark_journal() { journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p' >"$1"; }
+# (The newest entry's __CURSOR: `journalctl -n 0 --show-cursor` prints no
+# cursor at all in systemd 252, and --after-cursor '' then matches nothing.)
+mark_journal() {
+  journalctl -q -n 1 -o export --no-pager | sed -n 's/^__CURSOR=//p' >"$1"
+  [ -s "$1" ] || fail "no journal cursor"
+}
 journal_since() {
   local f=$1
   shift
   journalctl --no-pager -o json --after-cursor "$(cat "$f")" -u essd "$@"
 }
+# Microseconds since the epoch, now (bash's clock; journald's is the same).
+now_us() { echo "${EPOCHREALTIME/./}"; }
+# watchdog_kill_us SINCE_US: when systemd logged essd's watchdog timeout
+# (journal time, µs) after SINCE_US; empty if it has not yet.
+watchdog_kill_us() {
+  journalctl --no-pager -o short-unix -u essd --since "@$(($1 / 1000000))" 2>/dev/null |
+    awk -v s="$1" '/Watchdog timeout/ { t = $1; sub(/\./, "", t); if (t + 0 >= s + 0) { print t; exit } }'
+}
+has_watchdog_kill() { [ -n "$(watchdog_kill_us "$1")" ]; }
+# ms A_US B_US: B - A in milliseconds.
+ms() { echo $((($2 - $1) / 1000)); }

@@ -11,15 +11,25 @@ sim "drop 0" >/dev/null
 wait_for 10 "paths open after drop" json_has status '"charge":\{[^}]*"closed":false'
 sim "restore 0" >/dev/null
 wait_closed
-# 8 privileged commands of one kind in < 10 s: 5 logged, the rest summarised.
-for i in 1 2 3 4; do ctl maintenance on >/dev/null; ctl maintenance off >/dev/null; done
-wait_for 30 "a log_suppressed entry" sh -c "journalctl --no-pager -o json --after-cursor '$(cat $STATE/journal.cursor)' -u essd ESSD_EVENT=log_suppressed | grep -q ."
+# 12 privileged commands of one kind within the limiter's 10 s window: 5
+# logged, the rest summarised. In parallel: one essctl after the other takes
+# over 1 s each under TCG, and the window would end before the sixth.
+t=$(now_us)
+for i in 1 2 3 4 5 6; do (ctl maintenance on >/dev/null; ctl maintenance off >/dev/null) & done
+wait
+ctl maintenance off >/dev/null
+ok "12 privileged commands in $(ms "$t" "$(now_us)") ms"
+# (Matched in the JSON, not as journalctl -u essd FIELD=VALUE: that
+# combination found nothing under systemd 252 although the entry was there.)
+suppressed() { journal_since $STATE/journal.cursor | grep -q '"ESSD_EVENT" *: *"log_suppressed"'; }
+wait_for 30 "a log_suppressed entry" suppressed
 journal_since $STATE/journal.cursor >$STATE/journal.json
 journalctl --no-pager -u essd ESSD_EVENT=path_open -o json --after-cursor "$(cat $STATE/journal.cursor)" >$STATE/path_open.json
 python3 - $STATE/journal.json $STATE/path_open.json <<'PY' || fail "journal checks (above)"
 import json, sys, collections
 every = [json.loads(l) for l in open(sys.argv[1])]
-opens = [json.loads(l) for l in open(sys.argv[2])]
+opens = [e for e in every if e.get("ESSD_EVENT") == "path_open"]
+print("journalctl -u essd ESSD_EVENT=path_open:", sum(1 for l in open(sys.argv[2])), "entries")
 paths = sorted(e.get("ESSD_PATH") for e in opens)
 print("path_open entries:", [(e.get("ESSD_PATH"), e.get("ESSD_CAUSE"), e.get("PRIORITY"), e["MESSAGE"]) for e in opens])
 assert "charge" in paths and "discharge" in paths, "both paths' openings: %s" % paths
