@@ -60,9 +60,11 @@ for log in "$CAPS"/*.log; do
     heat="$T/heatsink.$name"
     extra+=("[limits]" "heatsink_sensor = \"$heat\"")
   fi
+  # (no process substitution: the guest has no /dev/fd)
+  grep '^config ' "$CAPS/$name.expect" >"$T/config-lines" || true
   while read -r _ kv; do
     extra+=("[${kv%%.*}]" "${kv#*.}")
-  done < <(grep '^config ' "$CAPS/$name.expect" || true)
+  done <"$T/config-lines"
   rm -f "$T/events.db" "$T/latches.state"
   write_config "$T/essd.toml" "${extra[@]}"
   if [ -n "$heat" ]; then
