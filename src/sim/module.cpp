@@ -44,7 +44,10 @@ bool SimModule::conducting(MonoMs now) const {
 void SimModule::hear_ctrl(std::uint8_t mode, MonoMs now) {
   if (shutdown_ || faults_.dropped) return;
   last_ctrl_ = now;
-  if (mode == bus::kCtrlShutdown) {
+  // A module still booting does not act on a shutdown request yet: one the
+  // bus delivers late (queued before the module woke) must not put it back
+  // to sleep. A controller that goes on asking still does, once it is up.
+  if (mode == bus::kCtrlShutdown && now >= boot_at_ + kBootMs) {
     shutdown_ = true;
     current_a_ = 0;
   }

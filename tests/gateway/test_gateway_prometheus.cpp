@@ -82,12 +82,12 @@ TEST(GatewayPrometheus, ThreeControllersPerControllerAndSummed) {
       [&] {
         by_id.clear();
         json r = query(port, per);
-        if (r.value("status", "") == "success") {
+        if (r.is_object() && r.value("status", "") == "success") {
           for (auto& s : r["data"]["result"])
             by_id[s["metric"]["id"]] = std::stod(s["value"][1].get<std::string>());
         }
         json t = query(port, "sum(essd_modules{link=\"connected\"})");
-        if (t.value("status", "") == "success" && !t["data"]["result"].empty()) {
+        if (t.is_object() && t.value("status", "") == "success" && !t["data"]["result"].empty()) {
           sum = std::stod(t["data"]["result"][0]["value"][1].get<std::string>());
         }
         return by_id.size() == 3 && by_id["c1"] == 1 && by_id["c2"] == 2 && by_id["c3"] == 4 &&
@@ -99,10 +99,12 @@ TEST(GatewayPrometheus, ThreeControllersPerControllerAndSummed) {
   EXPECT_EQ(by_id["c3"], 4);
   EXPECT_EQ(sum, 7);
   json cells = query(port, "count(essd_cell_voltage_volts)");
+  ASSERT_TRUE(cells.is_object()) << "Prometheus gave no answer";
   ASSERT_EQ(cells.value("status", ""), "success");
   ASSERT_FALSE(cells["data"]["result"].empty());
   EXPECT_EQ(std::stod(cells["data"]["result"][0]["value"][1].get<std::string>()), 7 * 16);
   json up = query(port, "sum(essd_up)");
+  ASSERT_TRUE(up.is_object() && !up["data"]["result"].empty()) << up.dump();
   EXPECT_EQ(std::stod(up["data"]["result"][0]["value"][1].get<std::string>()), 3);
   prom.signal(SIGTERM);
   prom.wait(10s);
