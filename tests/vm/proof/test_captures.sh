@@ -54,17 +54,27 @@ PY
 for log in "$CAPS"/*.log; do
   name=$(basename "$log" .log)
   dur=$(awk '/^\(/ { t = substr($1, 2, length($1) - 2) + 0; if (!f) f = t; l = t } END { printf "%.1f", l - f }' "$log")
-  extra=()
+  # Each table once (toml: a table cannot be defined twice): the keys
+  # gathered per table first, from the heatsink and the "config" lines.
+  declare -A keys=()
   heat=""
   if grep -q '^heatsink yes' "$CAPS/$name.expect"; then
     heat="$T/heatsink.$name"
-    extra+=("[limits]" "heatsink_sensor = \"$heat\"")
+    keys[limits]+="heatsink_sensor = \"$heat\""$'\n'
   fi
   # (no process substitution: the guest has no /dev/fd)
   grep '^config ' "$CAPS/$name.expect" >"$T/config-lines" || true
   while read -r _ kv; do
-    extra+=("[${kv%%.*}]" "${kv#*.}")
+    keys[${kv%%.*}]+="${kv#*.}"$'\n'
   done <"$T/config-lines"
+  extra=()
+  for table in "${!keys[@]}"; do
+    extra+=("[$table]")
+    while IFS= read -r line; do
+      [ -n "$line" ] && extra+=("$line")
+    done <<<"${keys[$table]}"
+  done
+  unset keys
   rm -f "$T/events.db" "$T/latches.state"
   write_config "$T/essd.toml" "${extra[@]}"
   if [ -n "$heat" ]; then
