@@ -48,9 +48,13 @@ print("seen:", seen)
 # Up to the first path change the order is free: the heatsink's first reading
 # comes from its worker thread whenever it is ready, beside the modules
 # connecting. From the first path change on, every event in order.
+# The replay starts before essd, which under TCG may come up after module 0's
+# first INFO: then a topology gap shows and clears while the modules connect.
+# Before the first path change such a passing gap is left out.
 def split(keys):
     n = next((i for i, k in enumerate(keys) if k.startswith("path_")), len(keys))
-    return sorted(keys[:n]), keys[n:]
+    head = [k for k in keys[:n] if not (k.startswith("topology_error topology_gap") or k == "topology_clear")]
+    return sorted(head), keys[n:]
 if split(seen) != split(want):
     print("expected:", want)
     sys.exit(1)
