@@ -154,7 +154,11 @@ TEST(GatewayMqtt, TopicsRetainedDiscoveryEventsExactlyOnceAcrossRestarts) {
       << gw.log();
   auto state = live.wait_for(
       [&](const Message& m) {
-        return is(m, base + "/state") && json::parse(m.payload).value("modules_connected", 0) == 3;
+        if (!is(m, base + "/state")) return false;
+        // Connected first, cell voltages a little later (null until then).
+        const json j = json::parse(m.payload);
+        return j.value("modules_connected", 0) == 3 && j["cell_delta_mv"].is_number() &&
+               j["power_w"].is_number();
       },
       15s);
   ASSERT_TRUE(state) << gw.log();
