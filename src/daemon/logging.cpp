@@ -149,7 +149,11 @@ int journal_priority(Severity s) {
 
 std::vector<std::string> journal_fields(const Event& e) {
   std::vector<std::string> f;
-  f.push_back("MESSAGE=" + e.message);
+  // The module in the text too: `journalctl -u essd` shows MESSAGE only, and
+  // "module connected" twice in one second says nothing about which.
+  std::string message = e.message;
+  if (e.module >= 0) message += " (module " + std::to_string(e.module) + ")";
+  f.push_back("MESSAGE=" + message);
   f.push_back("PRIORITY=" + std::to_string(journal_priority(e.severity)));
   f.emplace_back("SYSLOG_IDENTIFIER=essd");
   f.push_back("ESSD_EVENT=" + e.kind);

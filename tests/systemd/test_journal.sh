@@ -39,12 +39,19 @@ for e in opens:
 sup = [e for e in every if e.get("ESSD_EVENT") == "log_suppressed"]
 print("log_suppressed:", [e["MESSAGE"] for e in sup])
 assert sup, "no rate-limit summary"
-msgs = collections.Counter((e["MESSAGE"], e.get("__MONOTONIC_TIMESTAMP", "")[:-5]) for e in every if isinstance(e.get("MESSAGE"), str))
-# The same text twice within 0.1 s: a line logged twice (journal + stderr).
+# The same entry (text and fields) twice within 0.1 s: a line logged twice.
+# Two modules connecting at once are two entries, told apart by ESSD_MODULE.
+msgs = collections.Counter((e["MESSAGE"], e.get("ESSD_MODULE"), e.get("ESSD_PATH"), e.get("__MONOTONIC_TIMESTAMP", "")[:-5]) for e in every if isinstance(e.get("MESSAGE"), str))
 dup = [m for m, n in msgs.items() if n > 1]
 assert not dup, "logged twice: %s" % dup[:5]
 bare = [e["MESSAGE"] for e in every if isinstance(e.get("MESSAGE"), str) and e["MESSAGE"].startswith("[path_open]")]
 assert not bare, "path_open also on stderr: %s" % bare
+# Every essd line goes to journald natively; a line on stderr (journald's
+# "stdout" transport) means the journal was bypassed.
+stdout = [e["MESSAGE"] for e in every if e.get("_TRANSPORT") == "stdout" and isinstance(e.get("MESSAGE"), str)]
+assert not stdout, "lines on stderr beside the journal: %s" % stdout[:5]
+modules = [e["MESSAGE"] for e in every if e.get("ESSD_EVENT") == "module_connected"]
+assert modules and all("(module " in m for m in modules), "module_connected without its module: %s" % modules
 print("entries since the mark:", len(every), "- no duplicates")
 PY
 ok "journalctl -u essd ESSD_EVENT=path_open -o json: each opening with ESSD_EVENT/PATH/CAUSE; rate limit summary; no duplicates"

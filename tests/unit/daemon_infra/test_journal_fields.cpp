@@ -18,7 +18,7 @@ TEST(JournalFields, PathEventCarriesAllFields) {
   e.path = "discharge";
   EXPECT_EQ(
       journal_fields(e),
-      (std::vector<std::string>{"MESSAGE=discharge path opened", "PRIORITY=4",
+      (std::vector<std::string>{"MESSAGE=discharge path opened (module 2)", "PRIORITY=4",
                                 "SYSLOG_IDENTIFIER=essd", "ESSD_EVENT=path_open", "ESSD_MODULE=2",
                                 "ESSD_CAUSE=module_dis_line:2", "ESSD_PATH=discharge"}));
 }
@@ -36,6 +36,7 @@ TEST(JournalFields, OptionalFieldsOmitted) {
   }
   e.module = 0;  // module 0 is a real address
   EXPECT_EQ(journal_fields(e)[4], "ESSD_MODULE=0");
+  EXPECT_EQ(journal_fields(e)[0], "MESSAGE=essd started (module 0)");
 }
 
 TEST(JournalFields, Priorities) {
