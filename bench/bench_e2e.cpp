@@ -4,7 +4,11 @@
 // (--can IFACE, in the VM) or as an SLCAN adapter on a pty (--pty, on the
 // host), and measures:
 //   latency   a STATUS with CHG=0 in -> the CTRL with the charge path open out
-//             (and CHG=1 -> closed), p50/p99 over --trials
+//             (and CHG=1 -> closed), p50/p99 over --trials; its floor,
+//             wakeup_floor: how late this program, at its own policy and
+//             under the same load, wakes from a 200 us timer over as long
+//             as the trials took (what the machine itself allows: a
+//             hypervisor taking the CPU away shows here as well)
 //   startup   fork/exec of essd -> its first CTRL frame, --startups times
 //   load      --rate frames/s for --load-s s, half of them invalid: essd's
 //             CPU, rx queue overflows (SocketCAN), loop lag p99; the floor
@@ -40,6 +44,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -310,6 +315,21 @@ void measure_latency(const Options& o, bench::Link& link, Module& module) {
               percentile(close_us, 99));
 }
 
+/// The latency trials' floor (see the header): timer wake-up lateness of
+/// this process over `span`.
+void measure_wakeup_floor(Clock::duration span) {
+  std::vector<double> late_us;
+  const auto end = Clock::now() + span;
+  while (Clock::now() < end) {
+    const auto want = Clock::now() + std::chrono::microseconds(200);
+    std::this_thread::sleep_until(want);
+    late_us.push_back(us_since(want));
+  }
+  std::printf("wakeup_floor_samples %zu\n", late_us.size());
+  std::printf("wakeup_floor_us_p50 %.0f\nwakeup_floor_us_p99 %.0f\nwakeup_floor_us_max %.0f\n",
+              percentile(late_us, 50), percentile(late_us, 99), percentile(late_us, 100));
+}
+
 /// `rate` frames/s for `secs`, half invalid, while module 0 stays connected.
 /// Returns the frames sent.
 long long blast(bench::Link& link, bench::Link* floor, Module& module, int rate, int secs) {
@@ -501,7 +521,12 @@ int main(int argc, char** argv) try {
       }
       std::printf("beside 1\n");
     }
-    if (o.trials > 0) measure_latency(o, *link, module);
+    Clock::duration trials_span{};
+    if (o.trials > 0) {
+      const auto t0 = Clock::now();
+      measure_latency(o, *link, module);
+      trials_span = Clock::now() - t0;
+    }
     if (beside > 0) {
       ::kill(-beside, SIGTERM);
       ::waitpid(beside, nullptr, 0);
@@ -515,6 +540,8 @@ int main(int argc, char** argv) try {
       measure_load(o, *link, module, essd.pid(), dir, "record");
       (void)run_capture(ctl + " record off");
     }
+    // Last: the module is not served while it runs (essd may lose it).
+    if (o.trials > 0) measure_wakeup_floor(trials_span);
   }
   fs::remove_all(dir);
   return 0;
