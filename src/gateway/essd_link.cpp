@@ -160,7 +160,8 @@ void EssdLink::request(Json req, Reply done) {
     done(unavailable("essd unreachable"));
     return;
   }
-  outq_.push_back(req.dump() + "\n");
+  // Arguments may come from an HTTP query: invalid UTF-8 is replaced.
+  outq_.push_back(req.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
   waiting_.push_back(std::move(done));
   if (waiting_.size() == 1) arm_reply_timer();
   write_next();

@@ -88,7 +88,10 @@ Response text_response(std::string body, std::string content_type, unsigned vers
 
 Response json_error(bhttp::status status, std::string_view message, unsigned version) {
   nlohmann::json j{{"error", {{"code", code_for(status)}, {"message", std::string(message)}}}};
-  return json_response(j.dump(), version, status);
+  // The message may quote the request (its path): invalid UTF-8 there is
+  // replaced, not thrown (found by fuzz_http_request).
+  return json_response(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), version,
+                       status);
 }
 
 Response parse_error_response(const boost::beast::error_code& ec) {

@@ -167,18 +167,19 @@ namespace {
 // The fuzz target's seeds through its invariants, in every test run (a
 // crash artifact, once fixed, goes to fuzz/corpus/http_request too).
 TEST(GatewayFuzzSeeds, HttpRequestSeedsHoldTheInvariants) {
-  const std::filesystem::path dir =
-      std::filesystem::path(ESSD_SOURCE_DIR) / "fuzz/corpus/http_request";
+  // The seeds and every input the fuzzer once crashed on (fuzz/regress).
   int n = 0;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(f.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string s = ss.str();
-    essd::fuzz::run_http_request(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-    ++n;
-  }
-  EXPECT_GE(n, 3);
+  for (const char* sub : {"fuzz/corpus/http_request", "fuzz/regress/http_request"})
+    for (const auto& f :
+         std::filesystem::directory_iterator(std::filesystem::path(ESSD_SOURCE_DIR) / sub)) {
+      std::ifstream in(f.path(), std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      const std::string s = ss.str();
+      essd::fuzz::run_http_request(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+      ++n;
+    }
+  EXPECT_GE(n, 4);
   const std::string big = "GET / HTTP/1.1\r\nX: " + std::string(9000, 'a') + "\r\n\r\n";
   essd::fuzz::run_http_request(reinterpret_cast<const std::uint8_t*>(big.data()), big.size());
 }
