@@ -73,6 +73,7 @@ void PtyPort::read_some() {
   char buf[512];
   std::vector<CanFrame> tx;
   std::string reply;
+  bool gone = false;
   for (;;) {
     const ssize_t n = ::read(master_.native_handle(), buf, sizeof buf);
     if (n > 0) {
@@ -91,16 +92,23 @@ void PtyPort::read_some() {
       }
       break;
     }
-    // EIO (or EOF): no slave open. Poll would report HUP forever: use a timer.
-    hangup();
-    return;
+    // EIO (or EOF): no slave open.
+    gone = true;
+    break;
   }
-  outq_ += reply;
+  // The frames read before the host went away are delivered first: a host
+  // that writes its last frame and exits (essd's final CTRL on a crash)
+  // reaches us as data and hang-up in one read.
   std::weak_ptr<int> guard = life_;
   for (const auto& f : tx) {
     if (on_tx_) on_tx_(f);
     if (guard.expired()) return;
   }
+  if (gone) {
+    hangup();  // poll would report HUP forever: a timer retries
+    return;
+  }
+  outq_ += reply;
   flush();
   if (!hung_up_) wait_read();
 }
