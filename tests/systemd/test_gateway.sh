@@ -8,7 +8,8 @@
 ensure_essd
 wait_closed
 gw() { systemctl show -P "$1" ess-gateway.service; }
-[ "$(gw UnitFileState)" = enabled ] || fail "ess-gateway.service not enabled by scripts/install"
+# (test_install.sh installs with --no-enable: the unit is loaded, not enabled.)
+[ "$(gw LoadState)" = loaded ] || fail "ess-gateway.service not installed by scripts/install"
 systemctl start ess-gateway
 wait_for 20 "ess-gateway active" sh -c '[ "$(systemctl show -P ActiveState ess-gateway.service)" = active ]'
 pid=$(gw MainPID)
