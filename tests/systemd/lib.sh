@@ -93,3 +93,16 @@ watchdog_kill_us() {
 has_watchdog_kill() { [ -n "$(watchdog_kill_us "$1")" ]; }
 # ms A_US B_US: B - A in milliseconds.
 ms() { echo $((($2 - $1) / 1000)); }
+# assert_exposure UNIT BOUND: systemd-analyze security's overall exposure of
+# UNIT at most BOUND (prints the line; the findings on failure).
+assert_exposure() {
+  local unit=$1 bound=$2 out line level
+  out=$(systemd-analyze security --no-pager "$unit") || true
+  line=$(echo "$out" | grep "Overall exposure level for $unit")
+  [ -n "$line" ] || { echo "$out"; fail "no overall exposure line for $unit"; }
+  echo "$line"
+  level=$(echo "$line" | sed -n 's/.*: \([0-9.]*\).*/\1/p')
+  awk -v l="$level" -v b="$bound" 'BEGIN { exit !(l <= b) }' ||
+    { echo "$out" | grep -v '^✓'; fail "$unit exposure $level > $bound"; }
+  ok "systemd-analyze security $unit: exposure $level <= $bound"
+}
