@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_asio
 // API figures of a running essd (not a Google Benchmark: own main).
 //   status  64 clients (--clients) each send --requests `status` requests one

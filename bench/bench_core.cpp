@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_core essd_codec
 // Time to process one STATUS frame through Controller::on_frame for a
 // 16-module parallel system (decode + registry + full interlock evaluation),

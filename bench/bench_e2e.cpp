@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_codec
 // End-to-end figures of a real essd process through its real module bus
 // (not a Google Benchmark: it has its own main). It plays module 0 on vcan

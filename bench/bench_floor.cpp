@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_codec
 // Floors for bench_core's frames/s, measured in the same scripts/bench run:
 // what a minimal raw reader does with each of the 16 modules' STATUS frames

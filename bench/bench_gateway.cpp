@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_gateway
 // /metrics render time for 16 modules x 16 cells (prometheus-cpp registry and
 // text format from the gateway's cached view), beside its floor: dumping the

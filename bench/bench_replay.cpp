@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_codec essd_sim
 // Replay timing accuracy (not a Google Benchmark: it has its own main).
 // Runs the real `ess-sim --replay FILE --pty` at real time, opens its pty as

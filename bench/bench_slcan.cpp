@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench-libs: essd_codec
 // SLCAN decoder throughput (frames/s through Decoder::feed) and module-bus
 // frame decode throughput (frames/s through bus::decode).

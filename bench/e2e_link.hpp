@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The module-bus end of bench_e2e: a raw SocketCAN socket (CTRL only), or the
 // master of a pty acting as a Lawicel SLCAN adapter for essd (answers the

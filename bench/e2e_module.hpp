@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Module 0 of the end-to-end measurements (bench_e2e and the hostile
 // interlock test): STATUS + ALARMS every 100 ms, INFO every second, alive +1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The load of issue 15's latency figure, for `bench_e2e --beside`: a local
 # mosquitto, ess-gateway on essd's socket ($ESSD_SOCKET, set by bench_e2e)
 # publishing at its fastest settings (state every 200 ms, modules every 1 s)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ess-gateway's CPU and RSS beside essd --sim 16 and a local mosquitto, at
 # the default intervals and at state_interval_ms = 200, and the same for
 # essd itself as the floor (the process the gateway is a client of).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sustained MQTT messages per second through ess-gateway and a real
 # mosquitto (issue 15): the broker is stopped, essd records a backlog of
 # events (COMM OFF MODE toggled as root), the broker comes back and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs bench_e2e inside scripts/vm/run-in-vm (scripts/bench does it): vcan0 for the
 # module bus, and a gpio-sim chip for the charge path so that the interlock
 # latency is also timed to the GPIO line. Usage: vm_e2e.sh BUILD_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: MIT
 // Web panel figures, each beside its floor from the same run:
 //  - bytes transferred on first load (gzip) vs the same files uncompressed
 //  - time to first render (first contentful paint) and to a filled page, in

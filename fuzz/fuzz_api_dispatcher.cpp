@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_api
 // libFuzzer entry for fuzz/targets/api_dispatcher.hpp (the invariants are documented
 // there; tests/unit/fuzz_regress replays fuzz/regress/api_dispatcher/ through it).

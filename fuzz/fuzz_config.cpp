@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_config
 // libFuzzer entry for fuzz/targets/config.hpp (the invariants are documented
 // there; tests/unit/fuzz_regress replays fuzz/regress/config/ through it).

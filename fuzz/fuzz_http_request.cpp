@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_gateway
 // libFuzzer entry for fuzz/targets/http_request.hpp (ess-gateway's request
 // path: Beast's parser with the gateway's limits, then its router).

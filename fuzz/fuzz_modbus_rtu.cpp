@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_host essd_codec
 // libFuzzer entry for fuzz/targets/modbus_rtu.hpp (the invariants are documented
 // there; tests/unit/fuzz_regress replays fuzz/regress/modbus_rtu/ through it).

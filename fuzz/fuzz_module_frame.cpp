@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_codec
 // libFuzzer entry for fuzz/targets/module_frame.hpp (the invariants are documented
 // there; tests/unit/fuzz_regress replays fuzz/regress/module_frame/ through it).

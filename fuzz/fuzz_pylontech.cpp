@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_host essd_codec
 // libFuzzer entry for fuzz/targets/pylontech.hpp (the invariants are documented
 // there; tests/unit/fuzz_regress replays fuzz/regress/pylontech/ through it).

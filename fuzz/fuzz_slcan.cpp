@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz-libs: essd_codec
 // libFuzzer entry for fuzz/targets/slcan.hpp (the invariants are documented
 // there; tests/unit/fuzz_regress replays fuzz/regress/slcan/ through it).

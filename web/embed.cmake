@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DMANIFEST=... -DOUT=... -DGZIP=... -DWORK=... -P embed.cmake
 # Writes OUT, a C++ file with every file of MANIFEST ("url|file|type" lines)
 # as a byte array, its gzip form (when smaller) and an ETag from its SHA-256.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Every fuzz entry function by corpus name (fuzz/corpus/<name>,
 // fuzz/regress/<name>): the regression test runs each stored input through

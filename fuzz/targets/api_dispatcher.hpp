@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // API request handling (src/api/dispatcher.*): arbitrary request lines from
 // privileged and unprivileged peers against a backend whose snapshot and
@@ -55,7 +56,7 @@ class FuzzBackend : public api::Backend {
   }
   void audit(const api::Peer&, const std::string&, const std::string&, bool) override {}
   api::ActionResult maintenance(bool, const api::Peer&) override { return act(); }
-  api::ActionResult button(api::Press, const api::Peer&) override { return act(); }
+  api::ActionResult button(essd::Press, const api::Peer&) override { return act(); }
   api::ActionResult reload(const api::Peer&) override { return act(); }
 
  private:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A tiny FuzzedDataProvider: turns the fuzzer's bytes into typed values.
 // Reading past the end yields zeros, so every input is a valid recipe and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Invariant checks shared by the libFuzzer targets and the gcc regression
 // test (tests/unit/fuzz_regress). A broken invariant must stop the run loudly

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Config parser (src/config): any text is either accepted whole or rejected
 // with FILE:LINE problems; never a crash, never a half-accepted file.

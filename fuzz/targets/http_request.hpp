@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The gateway's HTTP request path, sans I/O: bytes through Beast's request
 // parser with the gateway's limits (head 8 KiB, body 4 KiB), then the
 // router with a token policy. Invariants: never crash or hang; every
-// answer is a complete response whose status is one gateway.md allows, and
+// answer is a complete response whose status is one docs/gateway.md "HTTP" allows, and
 // every error body is the JSON error object with the matching code.
 #include <cstddef>
 #include <cstdint>

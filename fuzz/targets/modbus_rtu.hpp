@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Modbus RTU request handling (src/host/modbus_rtu.*): a fuzzed serial byte
 // stream, cut into frames by RtuFramer (fuzzed chunking and silences), each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Module frame decoder: total over every identifier, flag and payload; a
 // valid decode must re-encode to the identical frame (the codec is lossless

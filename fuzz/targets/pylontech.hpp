@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Host CAN encoder (host::encode_pylontech) over a fuzzed SystemSnapshot:
 // NaN/infinite/huge aggregates, inconsistent flags, modules without data.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // SLCAN line decoder: any byte stream, in any chunking, must decode without
 // crashing, and every emitted frame must re-encode to a line that decodes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Builds an arbitrary SystemSnapshot from fuzz bytes: every field the host
 // encoders read, including combinations the controller would never produce

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // TOML pre-check (src/config/precheck.*): any text, one pass, never a crash;
 // whatever it accepts has only lines of at most 4096 bytes. (The pair

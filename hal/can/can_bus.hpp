@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The small interface every CAN transport implements (SocketCAN, SLCAN,
 // in-process simulator). Frames arrive as callbacks on the owning

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One synchronous write for CanBus::send_emergency(): the whole buffer on a
 // non-blocking fd, waiting with poll() when it is full, for at most

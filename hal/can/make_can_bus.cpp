@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/can/make_can_bus.hpp"
 
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Factory the daemon uses for the module bus and the host CAN link.
 #include <boost/asio/io_context.hpp>

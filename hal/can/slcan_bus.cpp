@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/can/slcan_bus.hpp"
 
 #include <sys/ioctl.h>

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// CanBus over a Lawicel SLCAN adapter on a tty (module-bus.md "SLCAN").
+// CanBus over a Lawicel SLCAN adapter on a tty (docs/codec.md "SLCAN").
 // Opens the tty raw and non-blocking, runs the set-up sequence (C, S<n>, O)
 // one command at a time, then streams frames. Survives the device vanishing
 // (USB unplug, pty peer closing): link down, close, retry every second, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/can/socketcan_bus.hpp"
 
 #include <libsocketcan.h>

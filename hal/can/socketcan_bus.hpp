@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // CanBus over a raw SocketCAN socket (can0, vcan0). Kernel receive filter for
 // the configured identifiers, error frames mapped to LinkState, receive-queue
@@ -29,7 +30,7 @@ struct CanFilter {
 };
 
 /// CTRL 0x080, 0x100-0x13F (STATUS/ALARMS/CELL_V/CELL_T), 0x140-0x14F (INFO),
-/// plus every extended frame so that the codec can count them (module-bus.md:
+/// plus every extended frame so that the codec can count them (docs/codec.md:
 /// "ignored (counted, never acted on)"). Remote frames with our ids pass too.
 std::vector<CanFilter> module_bus_filters();
 /// Everything (standard and extended).

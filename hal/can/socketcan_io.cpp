@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SocketCanBus receive and transmit paths (open/close live in socketcan_bus.cpp).
 #include <libsocketcan.h>
 #include <linux/can.h>

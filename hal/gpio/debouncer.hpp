@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Debouncing of one input, pure (virtual time): a new level is accepted once
 // the raw level has stayed there for `window` ms since its last edge. The

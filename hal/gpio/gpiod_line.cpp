@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/gpio/gpiod_line.hpp"
 
 #include <fcntl.h>
@@ -49,7 +50,7 @@ std::unique_ptr<GpiodLine> GpiodLine::find(const LineSpec& spec, std::string& er
 
 // ---- output ----------------------------------------------------------------
 
-GpiodOutputPin::GpiodOutputPin(LineSpec spec, std::unique_ptr<GpiodLine> line)
+GpiodOutputPin::GpiodOutputPin(Opened, LineSpec spec, std::unique_ptr<GpiodLine> line)
     : spec_(std::move(spec)), line_(std::move(line)) {}
 
 std::unique_ptr<GpiodOutputPin> GpiodOutputPin::open(const LineSpec& spec, std::string& error) {
@@ -69,7 +70,7 @@ std::unique_ptr<GpiodOutputPin> GpiodOutputPin::open(const LineSpec& spec, std::
       return nullptr;
     }
   }
-  return std::unique_ptr<GpiodOutputPin>(new GpiodOutputPin(spec, std::move(line)));
+  return std::make_unique<GpiodOutputPin>(Opened{}, spec, std::move(line));
 }
 
 void GpiodOutputPin::set(bool active) {
@@ -111,11 +112,11 @@ std::unique_ptr<GpiodInputPin> GpiodInputPin::open(boost::asio::io_context& io,
   // Reads happen only after readiness, but a spurious wake-up must not block.
   const int fl = ::fcntl(fd, F_GETFL);
   if (fl >= 0) ::fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-  return std::unique_ptr<GpiodInputPin>(
-      new GpiodInputPin(io, spec, std::move(line), fd, filter, level == 1, std::move(clock)));
+  return std::make_unique<GpiodInputPin>(Opened{}, io, spec, std::move(line), fd, filter,
+                                         level == 1, std::move(clock));
 }
 
-GpiodInputPin::GpiodInputPin(boost::asio::io_context& io, LineSpec spec,
+GpiodInputPin::GpiodInputPin(Opened, boost::asio::io_context& io, LineSpec spec,
                              std::unique_ptr<GpiodLine> line, int fd, InputFilter filter,
                              bool initial, MonoClock clock)
     : spec_(std::move(spec)),

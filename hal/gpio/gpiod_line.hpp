@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // libgpiod 1.6 backends for OutputPin and InputPin. Every libgpiod call of
 // essd lives in gpiod_line.cpp, so the move to libgpiod v2 touches one file
@@ -50,7 +51,14 @@ class GpiodLine {
 };
 
 class GpiodOutputPin final : public OutputPin {
+  // Only open() can name this, so only open() makes one; the constructor
+  // that takes it is public for make_unique.
+  struct Opened {
+    explicit Opened() = default;
+  };
+
  public:
+  GpiodOutputPin(Opened, LineSpec spec, std::unique_ptr<GpiodLine> line);
   /// nullptr with `error` set when the line cannot be found or requested.
   static std::unique_ptr<GpiodOutputPin> open(const LineSpec& spec, std::string& error);
   void set(bool active) override;
@@ -60,7 +68,6 @@ class GpiodOutputPin final : public OutputPin {
   std::uint64_t errors() const { return errors_; }
 
  private:
-  GpiodOutputPin(LineSpec spec, std::unique_ptr<GpiodLine> line);
   LineSpec spec_;
   std::unique_ptr<GpiodLine> line_;
   bool level_ = false;
@@ -72,7 +79,15 @@ class GpiodOutputPin final : public OutputPin {
 using MonoClock = std::function<MonoMs()>;
 
 class GpiodInputPin final : public InputPin {
+  // Only open() can name this, so only open() makes one; the constructor
+  // that takes it is public for make_unique.
+  struct Opened {
+    explicit Opened() = default;
+  };
+
  public:
+  GpiodInputPin(Opened, boost::asio::io_context& io, LineSpec spec, std::unique_ptr<GpiodLine> line,
+                int fd, InputFilter filter, bool initial, MonoClock clock);
   /// Changes are reported with `when` on `clock`: the kernel's edge
   /// timestamp (CLOCK_MONOTONIC) shifted into the caller's time base.
   static std::unique_ptr<GpiodInputPin> open(boost::asio::io_context& io, const LineSpec& spec,
@@ -87,8 +102,6 @@ class GpiodInputPin final : public InputPin {
   std::uint64_t errors() const { return errors_; }
 
  private:
-  GpiodInputPin(boost::asio::io_context& io, LineSpec spec, std::unique_ptr<GpiodLine> line, int fd,
-                InputFilter filter, bool initial, MonoClock clock);
   void wait_event();
   void on_readable();
   MonoMs drain_edges();  // the last edge's time, -1 if none

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One digital input (DISP button, SW ON, hard-wired CHG/DIS/OV lines).
 // Changes arrive as callbacks on the io_context thread, already filtered:
 // the button is debounced both ways (Debouncer); an interlock input goes to
 // its unsafe level at once and back to safe only after the window
-// (InterlockFilter, controller.md "Hard-wired inputs").
+// (InterlockFilter, docs/core.md "Hard-wired inputs").
 #include <functional>
 #include <string>
 

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Filtering of one hard-wired interlock input (CHG/OV/DIS lines, SW ON),
-// pure (virtual time). controller.md: the unsafe level acts at once, only
+// pure (virtual time). docs/core.md "Hard-wired inputs": the unsafe level acts at once, only
 // the return to the safe level is debounced, and an input that cannot be
 // read counts as unsafe. So, unlike the DISP button's Debouncer:
 //  - any edge while the accepted level is safe makes it unsafe at once, at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/gpio/line_spec.hpp"
 
 #include <cctype>

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Parses a configured GPIO line (config.md [panel]): "gpiochip0:17" (chip
+// Parses a configured GPIO line (docs/configuration.md [panel]): "gpiochip0:17" (chip
 // and offset), "17" (offset on gpiochip0), or a line name "CHG_PATH"; a
 // leading '!' means active-low. Pure; no libgpiod here.
 #include <optional>

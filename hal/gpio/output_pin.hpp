@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One digital output (path relay, power-hold, LED, lamp). Backends: libgpiod
 // (hal/gpio/gpiod_line.*), simulated/logging (hal/gpio/sim_pins.*).

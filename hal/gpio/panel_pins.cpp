@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/gpio/panel_pins.hpp"
 
 #include "hal/gpio/gpiod_line.hpp"

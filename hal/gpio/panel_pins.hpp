@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// All of the panel's and the path's pins from [panel] (config.md), built in
+// All of the panel's and the path's pins from [panel] (docs/configuration.md), built in
 // one place. Unconfigured outputs become SimOutputPin (so the daemon can
 // always set them); unconfigured inputs are nullptr (the condition is not
 // wired). A configured line that cannot be opened is reported in `errors`

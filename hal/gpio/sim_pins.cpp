@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/gpio/sim_pins.hpp"
 
 namespace essd::hal {

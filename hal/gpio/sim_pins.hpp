@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Simulated pins for --sim, tests and unconfigured outputs: an output that
 // records its level (and reports changes to an optional callback, e.g. a

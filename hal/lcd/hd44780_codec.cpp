@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/lcd/hd44780_codec.hpp"
 
 namespace essd::hal::hd44780 {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // HD44780 behind a PCF8574 I2C backpack (the common 20x4 module), as bytes:
 // pure, no I/O, so the exact sequences are testable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/lcd/hd44780_i2c.hpp"
 
 #include <boost/asio/post.hpp>

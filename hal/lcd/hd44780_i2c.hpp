@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Lcd on an HD44780 20x4 behind a PCF8574 backpack (hd44780_codec.hpp).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The raw I2C access the HD44780 backend needs: write bytes to one slave.
 // Real backend: LinuxI2cDevice (i2c-dev); tests: tests/fakes/fake_i2c_device.hpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The front panel's 20x4 character display plus its indicators, as one sink
 // for a PanelView. Backends: hd44780-i2c, terminal, none.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/lcd/linux_i2c_device.hpp"
 
 #include <fcntl.h>
@@ -34,41 +35,37 @@ std::unique_ptr<LinuxI2cDevice> LinuxI2cDevice::open(const std::string& bus, int
     error = "I2C address " + std::to_string(address) + " outside 0x03-0x77";
     return nullptr;
   }
-  const int fd = ::open(bus.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
+  UniqueFd fd(::open(bus.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) {
     error = errno_text(bus);
     return nullptr;
   }
   unsigned long funcs = 0;
-  if (::ioctl(fd, I2C_FUNCS, &funcs) < 0 || ::ioctl(fd, I2C_SLAVE, address) < 0) {
+  if (::ioctl(fd.get(), I2C_FUNCS, &funcs) < 0 || ::ioctl(fd.get(), I2C_SLAVE, address) < 0) {
     error = errno_text(bus + " I2C_FUNCS/I2C_SLAVE");
-    ::close(fd);
     return nullptr;
   }
   const bool plain = funcs & I2C_FUNC_I2C;
   if (!plain && !(funcs & I2C_FUNC_SMBUS_WRITE_BYTE)) {
     error = bus + ": adapter does neither I2C writes nor SMBus send-byte";
-    ::close(fd);
     return nullptr;
   }
-  return std::unique_ptr<LinuxI2cDevice>(new LinuxI2cDevice(fd, bus, address, !plain));
+  return std::make_unique<LinuxI2cDevice>(Opened{}, std::move(fd), bus, address, !plain);
 }
 
-LinuxI2cDevice::~LinuxI2cDevice() {
-  ::close(fd_);
-}
+LinuxI2cDevice::~LinuxI2cDevice() = default;
 
 bool LinuxI2cDevice::write(std::span<const std::uint8_t> bytes, std::string& error) {
   if (smbus_only_) {
     for (std::uint8_t b : bytes) {
-      if (smbus_send_byte(fd_, b) < 0) {
+      if (smbus_send_byte(fd_.get(), b) < 0) {
         error = errno_text(describe() + " send byte");
         return false;
       }
     }
     return true;
   }
-  const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+  const ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
   if (n != static_cast<ssize_t>(bytes.size())) {
     error = n < 0 ? errno_text(describe() + " write") : describe() + ": short write";
     return false;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/lcd/make_lcd.hpp"
 
 #include "hal/lcd/hd44780_i2c.hpp"
@@ -8,7 +9,7 @@
 namespace essd::hal {
 
 std::unique_ptr<hal::Lcd> make_lcd(boost::asio::io_context& io, const PanelConfig& cfg,
-                                   std::function<void(panel::Press)> on_key, std::string& error) {
+                                   std::function<void(essd::Press)> on_key, std::string& error) {
   if (cfg.lcd == "none") return std::make_unique<NoLcd>();
   if (cfg.lcd == "terminal") return std::make_unique<TerminalLcd>(io, std::move(on_key));
   if (cfg.lcd == "hd44780-i2c") {

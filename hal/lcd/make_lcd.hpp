@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The LCD backend named by [panel] lcd: "none", "terminal" (keys reported
 // through on_key) or "hd44780-i2c" (panel.i2c_bus, panel.i2c_address).
@@ -9,12 +10,12 @@
 #include <string>
 
 #include "essd/config.hpp"
+#include "essd/panel_view.hpp"
 #include "hal/lcd/lcd.hpp"
-#include "panel/panel_model.hpp"
 
 namespace essd::hal {
 
 std::unique_ptr<hal::Lcd> make_lcd(boost::asio::io_context& io, const PanelConfig& cfg,
-                                   std::function<void(panel::Press)> on_key, std::string& error);
+                                   std::function<void(essd::Press)> on_key, std::string& error);
 
 }  // namespace essd::hal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // lcd = "none": the view goes nowhere (the API's display command still has it).
 #include "hal/lcd/lcd.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/lcd/terminal_lcd.hpp"
 
 #include <fcntl.h>
@@ -58,9 +59,9 @@ TerminalLcd::~TerminalLcd() {
   if (draw_) write_all("\x1b[r\x1b[999;1H\n");  // whole screen scrolls again
 }
 
-std::optional<panel::Press> TerminalLcd::key_to_press(char c) {
-  if (c == 'd' || c == ' ') return panel::Press::short_press;
-  if (c == 'D' || c == 'l') return panel::Press::long_press;
+std::optional<essd::Press> TerminalLcd::key_to_press(char c) {
+  if (c == 'd' || c == ' ') return essd::Press::short_press;
+  if (c == 'D' || c == 'l') return essd::Press::long_press;
   return std::nullopt;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // lcd = "terminal" (--sim): the panel drawn on the terminal in ANSI colours
 // (the LCD's four lines in a box, the indicator LED, the CHG/DIS lamps) in a
@@ -16,14 +17,14 @@
 #include <optional>
 #include <string>
 
+#include "essd/panel_view.hpp"
 #include "hal/lcd/lcd.hpp"
-#include "panel/panel_model.hpp"
 
 namespace essd::hal {
 
 class TerminalLcd final : public Lcd {
  public:
-  using KeyHandler = std::function<void(panel::Press)>;
+  using KeyHandler = std::function<void(essd::Press)>;
   static constexpr int kPanelRows = 7;  // box of 6 rows and a separator
 
   /// in_fd/out_fd: the terminal (stdin/stdout by default; tests pass a pty).
@@ -38,7 +39,7 @@ class TerminalLcd final : public Lcd {
 
   /// The panel block: cursor saved, rows 1-7 rewritten, cursor restored.
   static std::string render(const PanelView& view);
-  static std::optional<panel::Press> key_to_press(char c);
+  static std::optional<essd::Press> key_to_press(char c);
 
  private:
   void read_keys();

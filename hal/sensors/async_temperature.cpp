@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/sensors/async_temperature.hpp"
 
 #include <chrono>

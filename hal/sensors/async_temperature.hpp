@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A TemperatureSensor whose read_c() never blocks: the wrapped sensor (the
 // sysfs file of an I2C hwmon chip, whose read is a bus transfer that a stuck
 // bus stretches to the adapter's timeout) is read on a worker thread.
 // read_c() hands out the newest reading and asks for the next one; the queue
 // is one request deep (a read already asked for or under way is not asked
-// again). controller.md: an error, or a reading older than `max_age`
+// again). docs/core.md "Heatsink": an error, or a reading older than `max_age`
 // (1 s), counts as a trip, so read_c() gives nullopt for both.
 #include <condition_variable>
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hal/sensors/sysfs_temperature.hpp"
 
 #include <fcntl.h>
@@ -11,14 +12,7 @@ namespace essd::hal {
 
 SysfsTemperatureSensor::SysfsTemperatureSensor(std::string path) : path_(std::move(path)) {}
 
-SysfsTemperatureSensor::~SysfsTemperatureSensor() {
-  close_fd();
-}
-
-void SysfsTemperatureSensor::close_fd() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
+SysfsTemperatureSensor::~SysfsTemperatureSensor() = default;
 
 std::optional<double> SysfsTemperatureSensor::parse_millidegrees(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
@@ -31,20 +25,20 @@ std::optional<double> SysfsTemperatureSensor::parse_millidegrees(std::string_vie
 }
 
 std::optional<double> SysfsTemperatureSensor::read_c() {
-  if (fd_ < 0) {
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd_ < 0) {
+  if (!fd_) {
+    fd_.reset(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (!fd_) {
       ++errors_;
       last_error_ = path_ + ": " + std::strerror(errno);
       return std::nullopt;
     }
   }
   char buf[32];
-  const ssize_t n = ::pread(fd_, buf, sizeof buf, 0);
+  const ssize_t n = ::pread(fd_.get(), buf, sizeof buf, 0);
   if (n <= 0 || static_cast<std::size_t>(n) == sizeof buf) {
     ++errors_;
     last_error_ = path_ + (n < 0 ? std::string(": ") + std::strerror(errno) : ": bad length");
-    close_fd();  // reopen next time (a hwmon device may have been re-probed)
+    fd_.reset();  // reopen next time (a hwmon device may have been re-probed)
     return std::nullopt;
   }
   const auto v = parse_millidegrees(std::string_view(buf, static_cast<std::size_t>(n)));

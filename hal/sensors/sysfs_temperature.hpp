@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Heatsink temperature from a sysfs file in millidegrees Celsius (hwmon
 // temp*_input, thermal_zone*/temp). Each read_c() is one small pread() at
@@ -9,6 +10,8 @@
 #include <string>
 
 #include "hal/sensors/temperature_sensor.hpp"
+
+#include "essd/unique_fd.hpp"
 
 namespace essd::hal {
 
@@ -28,9 +31,8 @@ class SysfsTemperatureSensor final : public TemperatureSensor {
   static std::optional<double> parse_millidegrees(std::string_view text);
 
  private:
-  void close_fd();
   std::string path_;
-  int fd_ = -1;
+  UniqueFd fd_;
   std::uint64_t errors_ = 0;
   std::string last_error_;
 };

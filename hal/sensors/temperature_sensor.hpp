@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Heatsink temperature source: a hwmon/thermal sysfs file in millidegrees, or
 // the simulator. read_c() never blocks the loop (backends cache).

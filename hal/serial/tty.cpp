@@ -1,4 +1,7 @@
+// SPDX-License-Identifier: MIT
 #include "hal/serial/tty.hpp"
+
+#include "hal/serial/tty_settings.hpp"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -56,9 +59,19 @@ std::string describe_errno(int err) {
 
 }  // namespace
 
-void UniqueFd::reset(int fd) noexcept {
-  if (fd_ >= 0) ::close(fd_);  // close errors are not actionable here
-  fd_ = fd;
+void set_raw_8bit(termios& tio, Parity parity) {
+  ::cfmakeraw(&tio);
+  tio.c_cflag &= ~static_cast<tcflag_t>(CSTOPB | PARENB | CRTSCTS | CSIZE);
+  tio.c_cflag |= CS8 | CLOCAL | CREAD;
+  tio.c_cflag &= ~static_cast<tcflag_t>(PARODD);
+  if (parity != Parity::none) {
+    tio.c_cflag |= PARENB;
+    if (parity == Parity::odd) tio.c_cflag |= PARODD;
+    tio.c_iflag |= INPCK;  // a byte with a parity error reads as NUL: its frame's CRC fails
+  }
+  tio.c_iflag &= ~static_cast<tcflag_t>(IXON | IXOFF | IXANY);
+  tio.c_cc[VMIN] = 1;
+  tio.c_cc[VTIME] = 0;
 }
 
 bool is_supported_baud(int baud) {
@@ -67,6 +80,10 @@ bool is_supported_baud(int baud) {
 }
 
 UniqueFd open_tty(const std::string& path, int baud, std::string& error) {
+  return open_tty(path, baud, Parity::none, error);
+}
+
+UniqueFd open_tty(const std::string& path, int baud, Parity parity, std::string& error) {
   speed_t speed{};
   if (!speed_for(baud, speed)) {
     error = path + ": unsupported baud rate " + std::to_string(baud);
@@ -92,12 +109,7 @@ UniqueFd open_tty(const std::string& path, int baud, std::string& error) {
     error = path + ": " + describe_errno(errno);
     return {};
   }
-  ::cfmakeraw(&tio);
-  tio.c_cflag &= ~static_cast<tcflag_t>(CSTOPB | PARENB | CRTSCTS | CSIZE);
-  tio.c_cflag |= CS8 | CLOCAL | CREAD;
-  tio.c_iflag &= ~static_cast<tcflag_t>(IXON | IXOFF | IXANY);
-  tio.c_cc[VMIN] = 1;
-  tio.c_cc[VTIME] = 0;
+  set_raw_8bit(tio, parity);
   if (::cfsetispeed(&tio, speed) != 0 || ::cfsetospeed(&tio, speed) != 0 ||
       ::tcsetattr(fd.get(), TCSANOW, &tio) != 0) {
     error = path + ": cannot configure: " + describe_errno(errno);

@@ -1,37 +1,14 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// tty helpers for serial transports (SLCAN adapters, Modbus RTU): an RAII
-// file descriptor and a non-blocking, exclusive, raw 8N1 open.
+// tty helpers for serial transports (SLCAN adapters, Modbus RTU): a
+// non-blocking, exclusive, raw 8-bit open.
 #include <string>
+
+#include "essd/unique_fd.hpp"
 
 namespace essd::hal {
 
-/// Owns one file descriptor; closes it exactly once. Move-only.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) reset(other.release());
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-
-  int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  /// Gives up ownership (e.g. to an Asio descriptor that closes it).
-  int release() noexcept {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset(int fd = -1) noexcept;
-
- private:
-  int fd_ = -1;
-};
+enum class Parity { none, even, odd };
 
 /// True for the standard rates 9600..4000000 that open_tty() accepts.
 bool is_supported_baud(int baud);
@@ -42,5 +19,7 @@ bool is_supported_baud(int baud);
 /// naming the path and the cause ("no such device", "permission denied",
 /// "not a tty", "in use by another process", "unsupported baud rate").
 UniqueFd open_tty(const std::string& path, int baud, std::string& error);
+/// The same with a parity bit (8E1, 8O1; Parity::none is 8N1).
+UniqueFd open_tty(const std::string& path, int baud, Parity parity, std::string& error);
 
 }  // namespace essd::hal

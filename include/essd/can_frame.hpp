@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A classic CAN frame as every transport (SocketCAN, SLCAN, simulator)
 // hands it over. Kernel-free on purpose: nothing above hal/ includes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // candump's log format (can-utils `candump -l` / `candump -L`), one frame a
 // line: "(1700000000.123456) can0 103#C81410FF50530713". essd's bus

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The daemon's configuration as a typed struct (docs/configuration.md).
 // Parsing and validation live in src/config; every other part receives the

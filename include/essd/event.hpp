@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Events produced by the sans-IO parts (controller core, registry) and by the
 // daemon. The daemon stamps wall-clock time, stores them in the history,

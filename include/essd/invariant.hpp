@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// A failed invariant is an internal error (controller.md "Internal errors"):
+// A failed invariant is an internal error (docs/core.md "Internal errors"):
 // it says what failed on stderr and calls std::terminate(), whose handler
 // (daemon/fail_safe.hpp, installed by essd) drives the path outputs open
 // and sends the final CTRL before the process goes. Header-only, so any

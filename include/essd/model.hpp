@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Controller models and topologies (controller.md "Controller models").
+// Controller models and topologies (docs/core.md "Controller models").
 #include <optional>
 #include <string_view>
 

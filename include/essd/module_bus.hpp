@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Module bus protocol v1 (docs/codec.md): typed messages and the
 // sans-IO codec. decode() never throws and never touches state; an invalid
@@ -167,7 +168,7 @@ CanFrame encode(const Info& m);
 CanFrame encode(const Ctrl& m);
 CanFrame encode(const Message& m);
 
-/// Display texts from the manual (controller.md "Front panel").
+/// Display texts from the manual (docs/panel.md "Display").
 std::string_view state_text(std::uint8_t state);        // "" for 0, 8, F
 std::string_view alarm_text(std::uint16_t alarm_bits);  // text of the highest set bit, "" if none
 

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// What the front panel shows at one instant (controller.md "Front panel"):
+// What the front panel shows at one instant (docs/panel.md "Front panel"):
 // produced by panel::PanelModel (pure), consumed by the LCD/LED/lamp HAL
 // backends and the API's display command.
 #include <array>
@@ -7,6 +8,10 @@
 #include <string_view>
 
 namespace essd {
+
+/// A whole press of DISP: short, or a hold that reached 3 s. The terminal
+/// panel's keys, the API's button command and the panel model share it.
+enum class Press { short_press, long_press };
 
 enum class LedMode { off, green, red_flash, green_flash };
 

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Lawicel SLCAN line codec (module-bus.md "SLCAN"), sans-IO: bytes in,
+// Lawicel SLCAN line codec (docs/codec.md "SLCAN"), sans-IO: bytes in,
 // frames and adapter replies out. The decoder resynchronises on garbage and
 // over-long lines (dropped up to the next '\r') and never stalls.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The controller's complete, self-contained view of the system at one
 // instant: what the API's status/modules commands, the front panel model and
@@ -69,7 +70,7 @@ struct PathSnapshot {
 };
 
 /// One standing error (API status.errors, panel error screens). Codes as in
-/// api.md: comm_error, ov_error, discharge_error, no_module, topology_gap,
+/// docs/api.md "Result shapes": comm_error, ov_error, discharge_error, no_module, topology_gap,
 /// topology_duplicate, topology_too_many, topology_too_few, topology_count,
 /// topology_pair, topology_voltage, maintenance, heatsink,
 /// overcurrent_charge, overcurrent_discharge, balance.
@@ -106,7 +107,7 @@ struct SystemSnapshot {
   SystemMode mode = SystemMode::normal;
   int configured_modules = 0;  // 0 = any
 
-  // Aggregates over connected modules (controller.md "Aggregation"); 0 when none.
+  // Aggregates over connected modules (docs/core.md "Aggregation"); 0 when none.
   double voltage_v = 0;
   double current_a = 0;
   double rsoc_pct = 0;

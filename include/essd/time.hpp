@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Virtual time for the sans-IO parts. Every pure component (codecs, registry,
 // controller core, panel model, simulator) takes "now" as a value so that

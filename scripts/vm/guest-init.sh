@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: MIT
 # /init of the VM's initramfs (busybox): mounts the host's root over 9p
 # (read-only; under an overlayfs with a tmpfs upper layer when booting
 # systemd), then either runs /run/essd-vm/run.sh chrooted in it and powers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Kernel interfaces for the tests (appended after the I2C/GPIO_SIM_KO lines).
 set -e
 modprobe -a configfs can can-raw vcan i2c-dev

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs in the guest on the host's root (chroot, or systemd's essd-vm.service):
 # shares the work directory, prepares the kernel interfaces, runs the
 # command, leaves its exit status in /run/essd-vm/rc.

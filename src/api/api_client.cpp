@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "api/api_client.hpp"
 
 #include <poll.h>
@@ -37,20 +38,17 @@ Client::~Client() {
 }
 
 Client::Client(Client&& o) noexcept
-    : fd_(o.fd_),
+    : fd_(std::move(o.fd_)),
       inbuf_(std::move(o.inbuf_)),
       pending_(std::move(o.pending_)),
       hello_(std::move(o.hello_)),
       error_(std::move(o.error_)),
-      next_id_(o.next_id_) {
-  o.fd_ = -1;
-}
+      next_id_(o.next_id_) {}
 
 Client& Client::operator=(Client&& o) noexcept {
   if (this != &o) {
     close();
-    fd_ = o.fd_;
-    o.fd_ = -1;
+    fd_ = std::move(o.fd_);
     inbuf_ = std::move(o.inbuf_);
     pending_ = std::move(o.pending_);
     hello_ = std::move(o.hello_);
@@ -61,8 +59,7 @@ Client& Client::operator=(Client&& o) noexcept {
 }
 
 void Client::close() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   inbuf_.clear();
   pending_.clear();
 }
@@ -80,9 +77,9 @@ bool Client::connect_raw(const std::string& path) {
     return fail(ErrorKind::unreachable, "socket path \"" + path + "\" is invalid");
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return fail(ErrorKind::io, std::string("socket(): ") + std::strerror(errno));
-  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+  fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd_) return fail(ErrorKind::io, std::string("socket(): ") + std::strerror(errno));
+  if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     int e = errno;
     close();
     // ENOENT/ECONNREFUSED: not running; EACCES: not in the socket's group.
@@ -108,10 +105,10 @@ bool Client::connect(const std::string& path, std::chrono::milliseconds timeout)
 }
 
 bool Client::send_raw(const std::string& bytes) {
-  if (fd_ < 0) return fail(ErrorKind::closed, "not connected");
+  if (fd_.get() < 0) return fail(ErrorKind::closed, "not connected");
   std::size_t off = 0;
   while (off < bytes.size()) {
-    ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_.get(), bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       return fail(ErrorKind::closed, std::string("send: ") + std::strerror(errno));
@@ -130,13 +127,13 @@ std::optional<std::string> Client::read_line(std::chrono::milliseconds timeout) 
       inbuf_.erase(0, nl + 1);
       return line;
     }
-    if (fd_ < 0) {
+    if (fd_.get() < 0) {
       fail(ErrorKind::closed, "not connected");
       return std::nullopt;
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() < 0) left = std::chrono::milliseconds(0);
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{fd_.get(), POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(left.count()));
     if (r < 0) {
       if (errno == EINTR) continue;
@@ -148,7 +145,7 @@ std::optional<std::string> Client::read_line(std::chrono::milliseconds timeout) 
       return std::nullopt;
     }
     char buf[8192];
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       fail(ErrorKind::closed, std::string("recv: ") + std::strerror(errno));

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Blocking client for the local API (api.md), shared by essctl and the
+// Blocking client for the local API (docs/api.md), shared by essctl and the
 // tests. Every wait has a deadline; nothing here blocks forever.
 #include <chrono>
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "essd/unique_fd.hpp"
 
 namespace essd::api {
 
@@ -54,14 +57,14 @@ class Client {
 
   const nlohmann::json& hello() const { return hello_; }
   const Error& error() const { return error_; }
-  int fd() const { return fd_; }
-  bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_.get(); }
+  bool connected() const { return static_cast<bool>(fd_); }
   void close();
 
  private:
   bool fail(ErrorKind kind, std::string message);
 
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string inbuf_;
   std::deque<nlohmann::json> pending_;
   nlohmann::json hello_;

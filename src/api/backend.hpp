@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the API needs from the daemon. The dispatcher is sans-IO and talks
 // only to this interface; src/daemon implements it over the controller,
@@ -25,9 +26,7 @@ struct Peer {
   bool privileged = false;  // root or member of api.admin_group
 };
 
-enum class Press { short_press, long_press };
-
-/// Why a privileged action failed: an api.md error code and a human message.
+/// Why a privileged action failed: a docs/api.md error code and a human message.
 struct ActionError {
   std::string code;  // "invalid_argument", "unavailable", "internal"
   std::string message;

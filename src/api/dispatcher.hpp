@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Sans-IO request handling (api.md "Messages" and "Commands"): one request
+// Sans-IO request handling (docs/api.md "Messages" and "Commands"): one request
 // line in, one reply line out through a callback. No sockets, no clocks; the
 // server feeds it lines and the unit tests drive it directly.
 #include <functional>

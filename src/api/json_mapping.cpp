@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "api/json_mapping.hpp"
 
 #include <cmath>
@@ -67,7 +68,7 @@ json status_json(const SystemSnapshot& s, const TimeRef& t, std::int64_t uptime_
       {"con_map", s.con_map},
       {"version", std::string(kVersion)},
       {"uptime_s", uptime_s},
-      // Additions beyond the api.md example (clients ignore unknown fields).
+      // Additions beyond the docs/api.md example (clients ignore unknown fields).
       {"configured_modules", s.configured_modules},
       {"starting", s.starting},
       {"power_hold", s.power_hold},

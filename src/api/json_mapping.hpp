@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The one place where the daemon's plain types become api.md's JSON shapes.
+// The one place where the daemon's plain types become docs/api.md's JSON shapes.
 // Field names here are the public contract (clients and independent tests
 // rely on them): change them only together with docs/api.md's revision table.
 #include <cstdint>
@@ -15,7 +16,7 @@
 
 namespace essd::api {
 
-/// Replies keep the field order of api.md's examples (insertion order);
+/// Replies keep the field order of docs/api.md's examples (insertion order);
 /// clients must not depend on it, but humans reading a trace do.
 using Json = nlohmann::ordered_json;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "api/server.hpp"
 
 #include <unistd.h>
@@ -132,7 +133,7 @@ std::string Server::admission(const Peer& peer) {
   };
   if (total >= options_.max_clients) return full(options_.max_clients);
   if (peer.privileged) return {};
-  // api.md "Limits": no one user can lock the operators out.
+  // docs/api.md "Limits": no one user can lock the operators out.
   const int reserved = std::min(options_.reserved_slots, options_.max_clients / 2);
   if (total >= options_.max_clients - reserved) return full(options_.max_clients - reserved);
   auto it = per_uid_.find(peer.uid);
@@ -239,7 +240,7 @@ void Server::push_status_now() {
   auto list = watchers();
   if (list.empty()) return;
   Json status = status_json(backend_.snapshot(), backend_.time_ref(), backend_.uptime_s());
-  // api.md: a status is pushed only when it changed. The snapshot revision
+  // docs/api.md "Commands": a status is pushed only when it changed. The snapshot revision
   // moves with every module frame, and uptime_s alone is no change.
   Json compared = status;
   compared.erase("uptime_s");

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The API's Unix-socket server (api.md "Transport" and "Limits") on the
+// The API's Unix-socket server (docs/api.md "Transport" and "Limits") on the
 // daemon's single io_context: accepts clients, sends the hello banner,
 // enforces max_clients, and fans out event and (coalesced) status pushes to
 // watching sessions.

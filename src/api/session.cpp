@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "api/session.hpp"
 
 #include <boost/asio/buffer.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One API connection: reads lines, hands them to the dispatcher one at a
 // time (replies stay in request order), and writes through a bounded queue.

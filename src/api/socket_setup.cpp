@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "api/socket_setup.hpp"
 
 #include <fcntl.h>
@@ -11,18 +12,6 @@
 #include <cstring>
 
 namespace essd::api {
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = o.release();
-  }
-  return *this;
-}
-
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
 
 namespace {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The operating-system side of the API socket: the instance lock, replacing
 // a stale socket file, mode/group, and the peer's credentials. Kept apart
@@ -7,30 +8,9 @@
 #include <vector>
 
 #include "api/backend.hpp"
+#include "essd/unique_fd.hpp"
 
 namespace essd::api {
-
-/// An owned file descriptor (closed on destruction).
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd();
-  int get() const { return fd_; }
-  int release() {
-    int f = fd_;
-    fd_ = -1;
-    return f;
-  }
-  explicit operator bool() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
 
 /// A bound, listening socket at `path`.
 struct ListeningSocket {
@@ -41,7 +21,7 @@ struct ListeningSocket {
 
 /// The instance lock: flock on SOCKET.lock (opened with O_NOFOLLOW, mode
 /// 0600), held for the daemon's lifetime. Taken before anything else is
-/// opened (api.md "Limits": a second daemon must not touch what the first
+/// opened (docs/api.md "Limits": a second daemon must not touch what the first
 /// one owns). Fails with a clear message when another daemon holds it.
 bool acquire_instance_lock(const std::string& socket_path, UniqueFd& lock, std::string& error);
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl cells N: cell block voltages and cell temperatures of one module.
 #include <algorithm>
 #include <cstdio>

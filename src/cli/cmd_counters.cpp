@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl counters: every counter as "group.name value".
 #include <cstdio>
 

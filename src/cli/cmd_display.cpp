@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl display: the front panel as it is now.
 #include <cstdio>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl events [-n N] [-f]: the newest N events, then (with -f) new ones as
 // they happen.
 #include <cstdio>

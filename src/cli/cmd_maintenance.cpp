@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl maintenance on|off: enter or leave COMM OFF MODE (privileged).
 #include <cstdio>
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl module N: every field of one module.
 #include <cstdio>
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl modules: one line per module that has been seen.
 #include <cstdio>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl press short|long: a DISP button press as if from the panel (privileged).
 #include <cstdio>
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl record on FILE | off: start or stop recording the module bus
 // (privileged). A relative FILE is made absolute here: essd runs elsewhere.
 #include <cstdio>

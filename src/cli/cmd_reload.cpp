@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl reload: re-read the configuration file (privileged).
 #include <cstdio>
 

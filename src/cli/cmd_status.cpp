@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl status: the system at a glance.
 #include <iostream>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl watch: status changes and events as the daemon pushes them.
 #include <cstdio>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Shared parts of essctl: global options, exit codes, the one-request helper
 // and small formatting helpers. Each subcommand lives in its own cmd_*.cpp

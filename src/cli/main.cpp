@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essctl: command-line client of essd's local API (docs/essctl.md).
 #include <cstdlib>
 #include <iostream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "essd/can_frame.hpp"
 
 #include <cstdio>

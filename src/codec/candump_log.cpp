@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "essd/candump_log.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Module bus protocol v1 codec. Checks run in a fixed order so that a frame
 // with several faults is always counted under the same reason: length,
 // protocol version, multiplex index, reserved bits, field ranges.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lawicel SLCAN line codec. Every byte moves the decoder forward by at most
 // one step and its buffer is fixed-size, so no input can stall or grow it:
 // garbage and over-long lines are dropped at the next '\r' and counted.
@@ -98,6 +99,41 @@ bool Decoder::push(char c, Output& out) {
   return false;
 }
 
+namespace {
+
+// One t/T/r/R line (without its CR): the frame, or false for garbage.
+bool parse_frame_line(const char* line, std::size_t len, CanFrame& f) {
+  const char type = line[0];
+  const bool extended = type == 'T' || type == 'R';
+  const bool remote = type == 'r' || type == 'R';
+  if (type != 't' && type != 'T' && type != 'r' && type != 'R') return false;
+  const std::size_t id_digits = extended ? 8 : 3;
+  if (len < 1 + id_digits + 1) return false;
+  const long id = parse_hex(line + 1, id_digits);
+  const int dlc = hex_value(line[1 + id_digits]);
+  if (id < 0 || dlc < 0 || dlc > 8 || (!extended && id > 0x7FF) || (extended && id > 0x1FFFFFFF))
+    return false;
+  std::size_t pos = 1 + id_digits + 1;
+  f.id = static_cast<std::uint32_t>(id);
+  f.extended = extended;
+  f.remote = remote;
+  f.len = static_cast<std::uint8_t>(dlc);
+  if (!remote) {
+    if (len < pos + 2 * static_cast<std::size_t>(dlc)) return false;
+    for (int i = 0; i < dlc; ++i) {
+      const long b = parse_hex(line + pos, 2);
+      if (b < 0) return false;
+      f.data[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(b);
+      pos += 2;
+    }
+  }
+  // Optional 4-digit timestamp (adapter's Z1 mode); anything else is garbage.
+  const std::size_t tail = len - pos;
+  return tail == 0 || (tail == 4 && parse_hex(line + pos, 4) >= 0);
+}
+
+}  // namespace
+
 bool Decoder::finish_line(Output& out) {
   if (overlong_) {
     ++counters_.overlong;
@@ -113,48 +149,8 @@ bool Decoder::finish_line(Output& out) {
     out.kind = Output::Kind::tx_ack;
     return true;
   }
-  const char type = line_[0];
-  const bool extended = type == 'T' || type == 'R';
-  const bool remote = type == 'r' || type == 'R';
-  if (type != 't' && type != 'T' && type != 'r' && type != 'R') {
-    ++counters_.garbage;
-    return false;
-  }
-  const std::size_t id_digits = extended ? 8 : 3;
-  if (len_ < 1 + id_digits + 1) {
-    ++counters_.garbage;
-    return false;
-  }
-  const long id = parse_hex(line_ + 1, id_digits);
-  const int dlc = hex_value(line_[1 + id_digits]);
-  if (id < 0 || dlc < 0 || dlc > 8 || (!extended && id > 0x7FF) || (extended && id > 0x1FFFFFFF)) {
-    ++counters_.garbage;
-    return false;
-  }
-  std::size_t pos = 1 + id_digits + 1;
   CanFrame f;
-  f.id = static_cast<std::uint32_t>(id);
-  f.extended = extended;
-  f.remote = remote;
-  f.len = static_cast<std::uint8_t>(dlc);
-  if (!remote) {
-    if (len_ < pos + 2 * static_cast<std::size_t>(dlc)) {
-      ++counters_.garbage;
-      return false;
-    }
-    for (int i = 0; i < dlc; ++i) {
-      const long b = parse_hex(line_ + pos, 2);
-      if (b < 0) {
-        ++counters_.garbage;
-        return false;
-      }
-      f.data[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(b);
-      pos += 2;
-    }
-  }
-  // Optional 4-digit timestamp (adapter's Z1 mode); anything else is garbage.
-  const std::size_t tail = len_ - pos;
-  if (tail != 0 && (tail != 4 || parse_hex(line_ + pos, 4) < 0)) {
+  if (!parse_frame_line(line_, len_, f)) {
     ++counters_.garbage;
     return false;
   }

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Loading and validating the configuration file (docs/configuration.md).
 //
 // The file is parsed with toml++ and checked against one declared key table
-// (key_table.hpp): every key of config.md plus our additions. Unknown keys and
+// (key_table.hpp): every key of docs/configuration.md plus our additions. Unknown keys and
 // sections, wrong types, out-of-range values and invalid combinations are all
 // reported, each with its line; any error rejects the whole file (a typo must
 // never silently leave a safety limit at its default).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The default configuration file, generated from the key table so that it
 // lists every key with its default and comment (and cannot drift from the
 // parser). config/essd.toml is this text; a test keeps them identical.

@@ -1,5 +1,6 @@
-// The key table (see key_table.hpp). Bounds are config.md's bracketed ones;
-// keys not in config.md are our documented additions (docs/configuration.md).
+// SPDX-License-Identifier: MIT
+// The key table (see key_table.hpp). Bounds are the bracketed ones of docs/configuration.md
+// "File"; keys not listed there are our documented additions (same page).
 #include "config/key_table.hpp"
 
 #include <algorithm>
@@ -10,6 +11,9 @@ namespace essd::config::detail {
 
 // Accessor generators: one captureless lambda per field, converted to a
 // plain function pointer so the table is a static, immutable array.
+// The arguments are field names and designated-initializer values, which
+// parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ESSD_INT(sec, key, field, lo_, hi_, extra, cmt)                                        \
   KeyDef {                                                                                     \
     .section = sec, .name = key, .kind = Kind::integer, .lo = lo_, .hi = hi_,                  \
@@ -44,25 +48,28 @@ namespace essd::config::detail {
     .check_str = check, .comment = cmt                                          \
   }
 #define ESSD_GPIO(key, field, cmt) ESSD_STR("panel", key, panel.field, check_gpio, cmt)
+// NOLINTEND(bugprone-macro-parentheses)
 
 const std::vector<SectionDef>& sections() {
   static const std::vector<SectionDef> kSections = {
       {"system", "The controller and the modules it expects."},
       {"bus", "The module bus (CAN, 500 kbit/s): SocketCAN or an SLCAN adapter on a tty."},
-      {"api", "The local JSON-lines API socket (api.md)."},
+      {"api", "The local JSON-lines API socket (docs/api.md)."},
       {"panel",
        "The front panel. GPIO lines: \"\" = not used, \"gpiochip0:17\" (chip and offset),\n"
        "\"17\" (offset on gpiochip0) or a line name \"CHG_PATH\"; a leading '!' means\n"
        "active-low. One line may serve one role only."},
       {"history", "The event history (SQLite, WAL)."},
-      {"host.can", "Host link: Pylontech-compatible CAN for inverters (host-links.md)."},
-      {"host.modbus", "Host link: SunSpec over Modbus RTU (host-links.md)."},
-      {"limits", "Controller limits (controller.md); bounds in brackets."},
+      {"host.can", "Host link: Pylontech-compatible CAN for inverters (docs/host-links.md)."},
+      {"host.modbus", "Host link: SunSpec over Modbus RTU (docs/host-links.md)."},
+      {"limits", "Controller limits (docs/core.md); bounds in brackets."},
       {"sim", "Simulation (used with --sim only)."},
   };
   return kSections;
 }
 
+// One table of every key, read top to bottom like config/essd.toml.
+// NOLINTNEXTLINE(readability-function-size)
 const std::vector<KeyDef>& key_table() {
   static const std::vector<KeyDef> kKeys = {
       // [system]

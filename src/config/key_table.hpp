@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The declared key table: one row per configuration key with its type,
 // bounds, validator, accessors and the comment printed in the default file.

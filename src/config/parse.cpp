@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TOML text -> Config, walking the key table; every problem with its line.
 #include <fcntl.h>
 #include <grp.h>
@@ -17,6 +18,7 @@
 #include "config/key_table.hpp"
 #include "config/precheck.hpp"
 #include "config/validators.hpp"
+#include "essd/unique_fd.hpp"
 
 namespace essd::config {
 namespace {
@@ -311,7 +313,7 @@ void Parser::check_links() {
   }
 }
 
-// config.md: a missing default group is a warning (the socket keeps the
+// docs/configuration.md "File": a missing default group is a warning (the socket keeps the
 // daemon's group; only root is privileged); a missing named group an error.
 void Parser::check_groups() {
   // A key that restates the default name counts as the default: the output of
@@ -322,9 +324,9 @@ void Parser::check_groups() {
   a.group_explicit = written("api.group") && a.group != defaults.group;
   a.admin_group_explicit = written("api.admin_group") && a.admin_group != defaults.admin_group;
   auto exists = opts_.group_exists ? opts_.group_exists : default_group_exists;
-  auto check = [&](const std::string& key, const std::string& name, bool explicit_) {
+  auto check = [&](const std::string& key, const std::string& name, bool is_explicit) {
     if (!good(key) || exists(name)) return;
-    if (explicit_)
+    if (is_explicit)
       error(line(key), key + ": group \"" + name + "\" does not exist");
     else
       warning(0, key + ": default group \"" + name + "\" does not exist" +
@@ -361,12 +363,9 @@ LoadResult load_file(const std::string& path, const ParseOptions& opts) {
     return r;
   };
   // O_NONBLOCK: a FIFO or device named by mistake must not hang the daemon.
-  const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (raw < 0) return fail(std::string("cannot open: ") + std::strerror(errno));
-  struct FdGuard {
-    int fd;
-    ~FdGuard() { ::close(fd); }
-  } guard{raw};
+  const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!file) return fail(std::string("cannot open: ") + std::strerror(errno));
+  const int raw = file.get();
   struct stat st {};
   if (::fstat(raw, &st) != 0 || !S_ISREG(st.st_mode)) return fail("not a regular file");
   if (static_cast<std::size_t>(st.st_size) > kMaxSize) return fail("file larger than 1 MiB");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The TOML pre-check: a small state machine over the text that tracks only
 // what the bounds need (strings, comments, key position, value nesting).
 #include "config/precheck.hpp"

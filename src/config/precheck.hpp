@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A bounded, non-recursive look at configuration text before toml++ parses
-// it (api.md "Limits": a configuration that cannot be parsed, however large
+// it (docs/api.md "Limits": a configuration that cannot be parsed, however large
 // or deeply nested, is rejected like any invalid file). toml++ recurses on
 // dotted keys and nested arrays/inline tables, so a 50 000-level header
 // would overflow the stack of a running daemon on SIGHUP; these bounds are

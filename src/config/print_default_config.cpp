@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Prints default_config_text(); used to regenerate config/essd.toml.
 #include <iostream>
 

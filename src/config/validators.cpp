@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // String and integer validators used by the key table.
 #include <algorithm>
 #include <array>

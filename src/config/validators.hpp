@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Validators for the key table; each returns "" if fine, else the reason.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/aggregation.hpp"
 
 #include <algorithm>
@@ -164,7 +165,7 @@ HostLimits compute_limits(const LimitsConfig& cfg, const LimitsInput& in) {
   const int parallel = modules_in_parallel(in.topology, in.connected);
   l.cvl_v = cfg.charge_voltage_per_module * series;
   l.dvl_v = cfg.discharge_voltage_per_module * series;
-  // Per-module constants from the module ratings (controller.md).
+  // Per-module constants from the module ratings (docs/core.md "Module ratings (IJ1001M)").
   constexpr double kChargeTminC = 0, kChargeTmaxC = 45;
   constexpr double kDisTminC = -20, kDisTmaxC = 60, kDisDerateC = 40, kDisDeratedA = 24;
   double ccl = std::min(cfg.charge_current_per_module * parallel, spec.max_current_a);

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Pure system-level figures computed from the registry (controller.md
+// Pure system-level figures computed from the registry (docs/core.md
 // "Aggregation", "Interlocks" balance pre-check and topology errors,
 // "Limits for the host"). No state: the controller calls these on every
 // evaluation with the current connected/lost masks.

@@ -1,4 +1,5 @@
-// The time- and data-dependent conditions of controller.md "Interlocks"
+// SPDX-License-Identifier: MIT
+// The time- and data-dependent conditions of docs/core.md "Interlocks"
 // and "Auto shut-down": OV/DISCHARGE ERROR latches, balance pre-check,
 // overcurrent, heatsink, auto shut-down, plus the topology, limits and
 // error list of one evaluation. Each step is called from

@@ -1,4 +1,5 @@
-// core::Controller: inputs and the interlock evaluation (controller.md
+// SPDX-License-Identifier: MIT
+// core::Controller: inputs and the interlock evaluation (docs/core.md
 // "Interlocks", "The whole picture", "Auto shut-down"). Every input ends in
 // evaluate(), which takes the picture and recomputes every condition from
 // it, so a path opens on the very input that breaks a condition.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The controller core (docs/core.md), sans-IO: fed with module
 // bus frames, panel inputs, API commands and a time value; produces the two

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Private state of core::Controller (see controller.hpp). Split from
 // controller.cpp so that the snapshot builder, the conditions and the
@@ -71,6 +72,7 @@ struct Controller::Impl {
   void on_frame(const CanFrame& frame, MonoMs now);
   void evaluate(MonoMs now, bool tick);
   SystemSnapshot snapshot(MonoMs now) const;
+  void fill_errors(SystemSnapshot& s) const;
   std::optional<MonoMs> next_deadline() const;
 
   // evaluation steps (conditions.cpp)

@@ -1,4 +1,5 @@
-// controller.md "Interlocks": one pure function per row of the table.
+// SPDX-License-Identifier: MIT
+// docs/core.md "Interlocks": one pure function per row of the table.
 #include "core/interlocks.hpp"
 
 namespace essd::core {

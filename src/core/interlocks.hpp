@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The rows of controller.md's interlock table, one named pure function
+// The rows of docs/core.md's interlock table, one named pure function
 // each. A row says which causes it raises against the charge and the
 // discharge path; a path closes only while no row raises any cause against
 // it. Controller::Impl::evaluate() feeds them and combines the results.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/latch_codec.hpp"
 
 #include <cstdint>

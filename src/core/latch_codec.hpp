@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The bytes of the OV ERROR / DISCHARGE ERROR state file (controller.md
-// "Interlocks": latches persisted and restored at start). Pure: the daemon
+// The bytes of the OV ERROR / DISCHARGE ERROR state file (docs/core.md
+// "State file": latches persisted and restored at start). Pure: the daemon
 // reads and writes the file (src/daemon/latch_file.*) and hands the bytes
 // over. A file that fails its check restores both latches as set: what is
 // restored can only keep a path open.

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The whole picture (controller.md "The whole picture"): for every address,
+// The whole picture (docs/core.md "The whole picture"): for every address,
 // whether it is talking (a STATUS younger than the communication timeout),
 // connected, settling (connected, but a duplicate at its address could not
 // have shown yet), lost or absent. Every interlock, the balance pre-check and

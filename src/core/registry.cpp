@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "core/registry.hpp"
 
 #include <type_traits>

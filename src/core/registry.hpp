@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Per-address module registry (module-bus.md "Timing and validity,
+// Per-address module registry (docs/codec.md "Timing and validity,
 // controller side"). Pure and allocation-free on the frame path: fed with
 // decoded frames and a time value, it tracks each address's link state
 // (absent / connected / lost), its last values, the assembled cell data,

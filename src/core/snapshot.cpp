@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Controller::snapshot(): the whole SystemSnapshot, built on demand from
 // the registry and the last evaluation (never per frame).
 #include <cstdio>
@@ -48,6 +49,20 @@ const char* error_code(int index) {
   return index >= 0 && index < kErrCount ? kErrorCodes[index] : "?";
 }
 
+// The error list in its fixed order, with each error's text and start.
+void Controller::Impl::fill_errors(SystemSnapshot& s) const {
+  for (int i = 0; i < kErrCount; ++i) {
+    if (!(cur.errors & (1u << i))) continue;
+    char buf[32];
+    if (i == kErrTopoCount)
+      std::snprintf(buf, sizeof buf, kErrorTexts[i], popcount16(cur.pic.connected),
+                    cfg.expected_modules);
+    else
+      std::snprintf(buf, sizeof buf, kErrorTexts[i], cur.topology.address);
+    s.errors.push_back({kErrorCodes[i], buf, error_since[static_cast<std::size_t>(i)]});
+  }
+}
+
 SystemSnapshot Controller::Impl::snapshot(MonoMs now) const {
   SystemSnapshot s;
   s.now_ms = now;
@@ -64,16 +79,7 @@ SystemSnapshot Controller::Impl::snapshot(MonoMs now) const {
   }
   s.charge = {!cur.charge.any(), cause_strings(cur.charge)};
   s.discharge = {!cur.discharge.any(), cause_strings(cur.discharge)};
-  for (int i = 0; i < kErrCount; ++i) {
-    if (!(cur.errors & (1u << i))) continue;
-    char buf[32];
-    if (i == kErrTopoCount)
-      std::snprintf(buf, sizeof buf, kErrorTexts[i], popcount16(cur.pic.connected),
-                    cfg.expected_modules);
-    else
-      std::snprintf(buf, sizeof buf, kErrorTexts[i], cur.topology.address);
-    s.errors.push_back({kErrorCodes[i], buf, error_since[static_cast<std::size_t>(i)]});
-  }
+  fill_errors(s);
   s.limits = cur.limits;
   s.heatsink_c = heatsink_c;
   s.modules_connected = popcount16(cur.pic.connected);

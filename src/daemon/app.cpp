@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // App: construction, start-up order and shut-down (fail safe at both ends).
 #include "daemon/app.hpp"
 
@@ -20,10 +21,10 @@
 #include "hal/lcd/make_lcd.hpp"
 #include "hal/sensors/async_temperature.hpp"
 #include "hal/sensors/sysfs_temperature.hpp"
-#include "hal/sim/sim_bus.hpp"
 #include "history/history.hpp"
 #include "host/host_can_link.hpp"
 #include "host/modbus_link.hpp"
+#include "sim/sim_bus.hpp"
 
 namespace essd::daemon {
 
@@ -33,7 +34,7 @@ LoadedConfig load_config(const CommandLine& cl) {
   LoadedConfig out;
   struct stat st {};
   if (!cl.config_named && ::stat(cl.config_path.c_str(), &st) != 0 && errno == ENOENT) {
-    // config.md: a missing *default* file means built-in defaults.
+    // docs/configuration.md "Command line": a missing *default* file means built-in defaults.
     out.config = Config{};
     out.source = "built-in defaults";
     return out;
@@ -149,7 +150,7 @@ int App::start() {
   std::string lcd_error;
   lcd_ = hal::make_lcd(
       io_, config_.panel,
-      [this, alive](panel::Press p) {
+      [this, alive](essd::Press p) {
         if (alive.expired() || !*alive.lock()) return;
         panel_.press(p, now());
       },
@@ -210,9 +211,9 @@ bool App::start_bus(std::string& error) {
     o.seed = config_.sim.seed;
     o.scenario = config_.sim.scenario;
     try {
-      auto b = std::make_unique<hal::SimBus>(io_, o);
+      auto b = std::make_unique<sim::SimBus>(io_, o);
       sim_bus_ = b.get();
-      heatsink_ = std::make_unique<hal::SimHeatsink>(*b);
+      heatsink_ = std::make_unique<sim::SimHeatsink>(*b);
       bus_ = std::move(b);
     } catch (const std::exception& e) {
       error = std::string("scenario/simulator: ") + e.what();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The daemon: wires bus, controller, panel, history, API and host links on
 // one single-threaded io_context (docs/architecture.md "Data flow"). It is
@@ -38,13 +39,13 @@ namespace essd::host {
 class HostCanLink;
 class ModbusLink;
 }  // namespace essd::host
-namespace essd::hal {
+namespace essd::sim {
 class SimBus;
 }
 
 namespace essd::daemon {
 
-/// The configuration as the command line selects it (config.md rules).
+/// The configuration as the command line selects it (docs/configuration.md rules).
 struct LoadedConfig {
   std::optional<Config> config;
   std::vector<std::string> errors;  // "FILE:LINE: reason"
@@ -77,7 +78,7 @@ class App : public api::Backend {
   void audit(const api::Peer& peer, const std::string& cmd, const std::string& detail,
              bool allowed) override;
   api::ActionResult maintenance(bool on, const api::Peer& peer) override;
-  api::ActionResult button(api::Press press, const api::Peer& peer) override;
+  api::ActionResult button(essd::Press press, const api::Peer& peer) override;
   api::ActionResult reload(const api::Peer& peer) override;
   api::ActionResult record_bus(bool on, const std::string& path, const api::Peer& peer) override;
 
@@ -124,8 +125,8 @@ class App : public api::Backend {
   void internal_error(const std::string& what);
 
   // First member, so released last: held from before anything is opened
-  // until everything is closed (api.md "Limits", second daemon).
-  api::UniqueFd instance_lock_;
+  // until everything is closed (docs/api.md "Limits", second daemon).
+  UniqueFd instance_lock_;
   boost::asio::io_context& io_;
   CommandLine cl_;
   Config config_;
@@ -139,7 +140,7 @@ class App : public api::Backend {
   std::string record_interface_;  // the interface name written in each line
   std::uint64_t record_dropped_reported_ = 0;
   std::unique_ptr<hal::CanBus> bus_;
-  hal::SimBus* sim_bus_ = nullptr;  // bus_ when --sim
+  sim::SimBus* sim_bus_ = nullptr;  // bus_ when --sim
   std::unique_ptr<hal::TemperatureSensor> heatsink_;
   hal::PanelPins pins_;
   panel::PanelModel panel_;

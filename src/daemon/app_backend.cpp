@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: MIT
 // App as the API's Backend, and configuration reload (API and SIGHUP).
 #include <spdlog/spdlog.h>
 
 #include "config/config.hpp"
 #include "daemon/app.hpp"
-#include "hal/sim/sim_bus.hpp"
 #include "history/history.hpp"
 #include "host/host_can_link.hpp"
 #include "host/modbus_link.hpp"
+#include "sim/sim_bus.hpp"
 
 namespace essd::daemon {
 
@@ -124,7 +125,7 @@ void App::audit(const api::Peer& peer, const std::string& cmd, const std::string
                 bool allowed) {
   std::string what = cmd + (detail.empty() ? "" : " " + detail);
   if (!allowed) {
-    // api.md "Limits": at most one event a minute per uid, with the count.
+    // docs/api.md "Limits": at most one event a minute per uid, with the count.
     if (auto r = refusals_.refuse(peer.uid, peer.pid, what, now())) report_refusal(*r);
     return;
   }
@@ -154,10 +155,8 @@ api::ActionResult App::maintenance(bool on, const api::Peer&) {
   return std::nullopt;
 }
 
-api::ActionResult App::button(api::Press press, const api::Peer&) {
-  panel_.press(
-      press == api::Press::long_press ? panel::Press::long_press : panel::Press::short_press,
-      now());
+api::ActionResult App::button(essd::Press press, const api::Peer&) {
+  panel_.press(press, now());
   auto snap = controller_->snapshot(now());
   render_panel(snap);
   return std::nullopt;

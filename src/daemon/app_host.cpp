@@ -1,8 +1,9 @@
-// App: the host links' wiring (host-links.md). Every frame and every read
+// SPDX-License-Identifier: MIT
+// App: the host links' wiring (docs/host-links.md). Every frame and every read
 // carries the state at that moment (a snapshot source, not the last tick's
 // copy); when a path opens the Pylontech frame set goes out at once; a SetOp
 // DISCONNECT is persisted beside the latch state file and restored at start.
-// Also the interlock inputs' failure report (controller.md "Hard-wired inputs").
+// Also the interlock inputs' failure report (docs/core.md "Hard-wired inputs").
 #include <boost/asio/post.hpp>
 
 #include "daemon/app.hpp"
@@ -48,7 +49,7 @@ void App::start_host_links() {
   }
 }
 
-// host-links.md: a DISCONNECT stands across a restart. Restored before the
+// docs/host-links.md "RS232C terminal": a DISCONNECT stands across a restart. Restored before the
 // module bus starts, so no path can close on the way. A file that cannot be
 // read restores a DISCONNECT (when in doubt, open) if a host can end it; when
 // host writes are off nothing could ever end it, so it is dropped, said loudly.

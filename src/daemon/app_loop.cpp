@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // App: the control loop. Frames and the 100 ms tick feed the controller;
 // after every input the outputs, the immediate CTRL frame and the events are
 // handled at once (no waiting for the next period).
@@ -139,7 +140,7 @@ void App::on_save_result(const std::string& error) {
   after_input();
 }
 
-// controller.md "Auto shut-down": where the board stays powered, modules
+// docs/core.md "Auto shut-down": where the board stays powered, modules
 // that talk again after the shut-down get a controller as after a restart.
 void App::fresh_start() {
   const core::Latches latches = controller_->latches();

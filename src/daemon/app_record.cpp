@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // App: module-bus recording (bus.record, --record, the API's `record`).
 // The interface name written in each line: the SocketCAN interface
 // (bus.interface); "slcan0" for an SLCAN adapter (the name slcand would give

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/bus_recorder.hpp"
 
 #include <fcntl.h>

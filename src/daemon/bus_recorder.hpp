@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Records the module bus in candump's log format (essd/candump_log.hpp),
 // off the loop: the loop only copies a frame into a bounded queue under a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/command_line.hpp"
 
 #include <CLI/CLI.hpp>

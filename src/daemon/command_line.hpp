@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// essd's command line, exactly as config.md fixes it.
+// essd's command line, exactly as docs/configuration.md "Command line" fixes it.
 #include <optional>
 #include <string>
 
@@ -18,7 +19,7 @@ struct CommandLine {
   bool version = false;
 };
 
-/// Exit codes (config.md).
+/// Exit codes (docs/configuration.md "Command line").
 enum Exit : int { kExitOk = 0, kExitRuntime = 1, kExitUsage = 2 };
 
 /// Parses argv. Returns nullopt after printing help (exit_code 0) or a usage

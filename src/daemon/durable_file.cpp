@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/durable_file.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The small state files essd keeps across restarts (the latch file, the
 // SetOp file): read whole with a size cap, replaced atomically and durably.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/fail_safe.hpp"
 
 #include <signal.h>

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The last act on an internal error (controller.md "Internal errors"): an
+// The last act on an internal error (docs/core.md "Internal errors"): an
 // exception escaping the loop, std::terminate (a noexcept violation, a
 // failed ESSD_INVARIANT, ...), or a fatal signal (SIGSEGV, SIGBUS, SIGFPE,
 // SIGILL, SIGABRT). Both path outputs are driven open and a final CTRL

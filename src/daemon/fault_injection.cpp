@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/fault_injection.hpp"
 
 #ifndef ESSD_FAULT_INJECTION

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Fault injection for the internal-error tests (controller.md "Internal
+// Fault injection for the internal-error tests (docs/core.md "Internal
 // errors"). Compiled ONLY into the test binary essd-fault-injection (target
 // defined with ESSD_FAULT_INJECTION); the installed essd has neither this
 // file nor any hook, option or variable that reaches it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/instance_paths.hpp"
 
 #include <sys/stat.h>

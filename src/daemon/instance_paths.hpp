@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Checks of the directories that hold what essd owns (API socket and lock,
 // history, latch state file): a directory that other users

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/latch_file.hpp"
 
 #include "core/latch_codec.hpp"

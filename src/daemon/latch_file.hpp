@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The OV ERROR / DISCHARGE ERROR state file on disk. The bytes come from the
 // core (core/latch_codec.hpp); this is the file I/O around them. save does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/latch_saver.hpp"
 
 #include "daemon/latch_file.hpp"

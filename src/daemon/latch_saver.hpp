@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Persists the OV/DISCHARGE latches off the loop (rename + fsync can stall
 // for a long time on flash). Only the newest value matters, so the "queue"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // spdlog to stderr, or to journald with structured fields under systemd.
 #include "daemon/logging.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Logging for the daemon. Interactive: spdlog to stderr. Under systemd
 // (JOURNAL_STREAM naming our stderr, or NOTIFY_SOCKET set, or forced):

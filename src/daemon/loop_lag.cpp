@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/loop_lag.hpp"
 
 #include <algorithm>

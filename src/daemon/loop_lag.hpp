@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // How late the 100 ms control tick fires (style point 4): a fixed 1 ms
 // histogram, so percentiles cost no allocation and memory stays constant.

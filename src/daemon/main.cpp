@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essd: composition root only. Parses the command line, handles the
 // one-shot modes, then builds the App on one io_context and runs it.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-key fixed-window rate limiter (pure: time is passed in).
 #include "daemon/logging.hpp"
 

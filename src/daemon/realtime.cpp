@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/realtime.hpp"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Real-time set-up of the control loop. The scheduling policy is not essd's
 // own setting: it comes from where essd is started (the unit's

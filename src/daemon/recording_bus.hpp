@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A CanBus that hands every frame it receives or sends to a BusRecorder on
 // its way through. The recorder costs the loop one queue push per frame and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/refusal_summary.hpp"
 
 namespace essd::daemon {

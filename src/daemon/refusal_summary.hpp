@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Refused privileged commands, summarised per peer uid (api.md "Limits"): the
+// Refused privileged commands, summarised per peer uid (docs/api.md "Limits"): the
 // first refusal is reported at once, later ones at most once a window with
 // their count, so a peer pipelining `reload` cannot flood the history (and
 // trim away the path changes an operator needs). Pure: time is passed in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/render_worker.hpp"
 
 #include <sys/resource.h>

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Builds heavy API replies (events with limit 1000, modules with every cell)
 // on a thread of their own, so that no client's reply costs the loop more
-// than moving a finished string into its write queue (api.md "Limits": no
+// than moving a finished string into its write queue (docs/api.md "Limits": no
 // client can delay the interlocks). Jobs run in arrival order; each API
 // session has at most one request in flight and each uid at most
 // api.max_clients_per_uid sessions, which bounds the queue and what one peer

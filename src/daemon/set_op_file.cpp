@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "daemon/set_op_file.hpp"
 
 #include <cstdio>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Persistence of a standing SunSpec SetOp DISCONNECT across a restart
-// (host-links.md: "persisted like the latches"). Its own small file beside
+// (docs/host-links.md "RS232C terminal": persisted like the latches). Its own small file beside
 // the latch state file, `<system.state_file>.setop`:
 //   essd-setop 1
 //   disconnect 1

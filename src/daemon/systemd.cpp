@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sd_notify / sd_listen_fds wrappers (libsystemd).
 #include "daemon/systemd.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Small wrappers around libsystemd's sd_notify and sd_listen_fds. Every call
 // is a no-op when the daemon does not run under systemd (NOTIFY_SOCKET unset).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/app.hpp"
 
 #include <csignal>

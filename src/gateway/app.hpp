@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // ess-gateway's composition: one io_context, the essd link, the cached
 // view, the MQTT publisher, the HTTP server with its routes and SSE hub,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gateway.toml -> GatewayConfig, walking one key table; every problem with its line.
 #include "gateway/config.hpp"
 

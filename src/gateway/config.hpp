@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // ess-gateway's configuration: /etc/essd/gateway.toml. Same rules as essd's
 // file: every key declared once (with bounds and its default-file comment),

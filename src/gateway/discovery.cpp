@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/discovery.hpp"
 
 namespace essd::gateway {

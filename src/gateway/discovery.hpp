@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Home Assistant MQTT discovery configs (gateway.md): one retained config per
+// Home Assistant MQTT discovery configs (docs/gateway.md "MQTT"): one retained config per
 // entity, one device per controller. Pure: topics and payloads only.
 #include <string>
 #include <vector>

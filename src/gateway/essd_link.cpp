@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/essd_link.hpp"
 
 #include <spdlog/spdlog.h>

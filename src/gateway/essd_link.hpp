@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The gateway's connection to essd's API socket (api.md): JSON lines over a
+// The gateway's connection to essd's API socket (docs/api.md): JSON lines over a
 // Unix stream socket, asynchronous on the gateway's one io_context. Requests
 // are answered in order; pushes ({"event"}/{"status"}) go to a handler.
 // When the socket is gone it retries every 1 s, backing off to 10 s.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/http_router.hpp"
 
 #include <boost/beast/http/error.hpp>

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The gateway's HTTP request path without I/O: request and response types,
-// the JSON errors of gateway.md, token checks and an extensible route table.
+// the JSON errors of docs/gateway.md "HTTP", token checks and an extensible route table.
 // The connection (http_connection) and the fuzz target both drive it.
 #include <functional>
 #include <map>

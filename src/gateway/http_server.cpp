@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/http_server.hpp"
 
 #include <spdlog/spdlog.h>

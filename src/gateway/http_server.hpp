@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The HTTP listener and its connections on Boost.Beast, one io_context.
 // Each connection reads one request at a time (head at most 8 KiB, body at

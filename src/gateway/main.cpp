@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ess-gateway: composition root only. Command line, one-shot modes, then
 // the App on one io_context.
 #include <cstdio>

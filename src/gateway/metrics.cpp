@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/metrics.hpp"
 
 #include <map>

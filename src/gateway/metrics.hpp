@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// GET /metrics: gateway.md's metrics in the Prometheus text format 0.0.4,
+// GET /metrics: docs/gateway.md's metrics in the Prometheus text format 0.0.4,
 // built with prometheus-cpp's core (registry, families, text serializer)
 // from the gateway's cached view of essd. A fresh registry per scrape: a
 // series that no longer exists (a module gone, the heatsink sensor absent,

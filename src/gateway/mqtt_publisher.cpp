@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/mqtt_publisher.hpp"
 
 #include <spdlog/spdlog.h>

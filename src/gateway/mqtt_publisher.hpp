@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Everything the gateway publishes over MQTT (gateway.md): availability,
+// Everything the gateway publishes over MQTT (docs/gateway.md "MQTT"): availability,
 // coalesced state with heartbeat, per-module messages, events exactly once
 // in seq order, Home Assistant discovery. Runs on the io_context; the
 // broker connection is an MqttSession (its own thread).

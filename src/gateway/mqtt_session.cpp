@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/mqtt_session.hpp"
 
 #include <mosquitto.h>
@@ -29,13 +30,13 @@ const char* connack_text(int rc) {
 }
 }  // namespace
 
-MqttSession::MqttSession(boost::asio::io_context& io, Handlers handlers)
+MqttSession::MqttSession(Started, boost::asio::io_context& io, Handlers handlers)
     : io_(io), handlers_(std::make_shared<Handlers>(std::move(handlers))) {}
 
 std::shared_ptr<MqttSession> MqttSession::start(boost::asio::io_context& io, const MqttSettings& s,
                                                 Handlers handlers) {
   std::call_once(lib_once, [] { mosquitto_lib_init(); });
-  std::shared_ptr<MqttSession> self(new MqttSession(io, std::move(handlers)));
+  auto self = std::make_shared<MqttSession>(Started{}, io, std::move(handlers));
   self->mosq_ = mosquitto_new(s.client_id.c_str(), true, self.get());
   if (!self->mosq_) {
     self->post([](Handlers& h) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One MQTT connection on libmosquitto, run so that it can never block the
 // gateway's io_context: the connection (DNS, TCP, TLS handshake, all
@@ -33,6 +34,12 @@ struct MqttSettings {
 };
 
 class MqttSession : public std::enable_shared_from_this<MqttSession> {
+  // Only start() can name this, so only start() makes a session; the
+  // constructor that takes it is public for make_shared.
+  struct Started {
+    explicit Started() = default;
+  };
+
  public:
   struct Handlers {
     std::function<void()> on_connected;
@@ -42,6 +49,7 @@ class MqttSession : public std::enable_shared_from_this<MqttSession> {
 
   static std::shared_ptr<MqttSession> start(boost::asio::io_context& io, const MqttSettings& s,
                                             Handlers handlers);
+  MqttSession(Started, boost::asio::io_context& io, Handlers handlers);
   ~MqttSession();
   MqttSession(const MqttSession&) = delete;
   MqttSession& operator=(const MqttSession&) = delete;
@@ -54,7 +62,6 @@ class MqttSession : public std::enable_shared_from_this<MqttSession> {
   void detach();
 
  private:
-  MqttSession(boost::asio::io_context& io, Handlers handlers);
   void run(MqttSettings s);
   void post(std::function<void(Handlers&)> f);
 

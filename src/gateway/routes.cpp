@@ -1,4 +1,5 @@
-// The gateway's HTTP routes (gateway.md "HTTP"); the web panel's assets are
+// SPDX-License-Identifier: MIT
+// The gateway's HTTP routes (docs/gateway.md "HTTP"); the web panel's assets are
 // added to the same router with register_static().
 #include <nlohmann/json.hpp>
 

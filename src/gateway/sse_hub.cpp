@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/sse_hub.hpp"
 
 #include <array>

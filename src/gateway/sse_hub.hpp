@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // GET /api/stream: Server-Sent Events to every subscribed browser. Each
 // client has its own small state (the latest status and display, a bounded

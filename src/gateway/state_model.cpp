@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/state_model.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the gateway knows of its essd, and the pure views built from it:
 // the MQTT state message, the trend history. No I/O here.
@@ -13,7 +14,7 @@ namespace essd::gateway {
 
 using Json = nlohmann::json;
 
-/// gateway.md's `<base>/state` object (without "time") from essd's status
+/// docs/gateway.md's `<base>/state` object (without "time") from essd's status
 /// and modules results. Cell and temperature figures are over the connected
 /// modules, null while none has reported them.
 Json state_fields(const Json& status, const Json& modules);

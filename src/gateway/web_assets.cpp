@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/web_assets.hpp"
 
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The web panel (web/): its embedded files on GET, with ETag, gzip and cache
 // headers, and GET /api/gateway, what the page needs to know about this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // History: sequence numbers on the loop thread, SQLite on one worker thread.
 #include "history/history.hpp"
 
@@ -197,7 +198,7 @@ History::History(boost::asio::io_context& io, std::string path, int max_events)
   auto* s = &impl_->store.emplace(path, impl_->max_events);
   if (s->corrupt()) {
     // A bad file must not pass for an empty history: keep it for a human,
-    // start a new one, and say so (api.md events, kind history_corrupt).
+    // start a new one, and say so (docs/api.md events, kind history_corrupt).
     const std::string why = s->error();
     impl_->store.reset();
     const std::string aside = detail::move_aside(path);

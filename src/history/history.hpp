@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Event history: SQLite 3 (WAL, synchronous=FULL) on one worker thread
 // behind a bounded queue. The io_context thread only assigns the sequence

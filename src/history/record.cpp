@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Record construction and the API's JSON shape.
 #include <ctime>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SQLite storage for the event history.
 //
 // Durability: journal_mode=WAL with synchronous=FULL. Every batch is one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The SQLite side of the history: used only by the worker thread (and by the
 // constructor before the worker starts). Throws nothing; reports errors.

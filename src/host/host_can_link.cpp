@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "host/host_can_link.hpp"
 
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The Pylontech-compatible host CAN link on the daemon's io_context: sends
 // the encoder's frames every period_ms, each set encoded from the state at
@@ -39,7 +40,7 @@ class HostCanLink {
   /// snapshot source is set. Until the first update the frames carry a
   /// default snapshot: no module, limits 0.
   void update(const SystemSnapshot& snapshot);
-  /// host-links.md: every frame carries the state at the moment it is sent.
+  /// docs/host-links.md "Rules": every frame carries the state at the moment it is sent.
   /// When set, each frame set is encoded from source() at send time.
   void set_snapshot_source(std::function<SystemSnapshot()> source) { source_ = std::move(source); }
   /// The whole frame set at once (a path opened), then the period goes on

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Facts both host protocols publish, derived once from a SystemSnapshot
-// (host-links.md "Rules"): protection and warning conditions, cell extremes,
+// (docs/host-links.md "Rules"): protection and warning conditions, cell extremes,
 // temperatures, capacities. Only connected modules count: a lost module's
 // values are stale and must not be reported as if current.
 #include <cstdint>

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Sans-IO tracker of the inverter keep-alive frame 0x305 (host-links.md):
+// Sans-IO tracker of the inverter keep-alive frame 0x305 (docs/host-links.md):
 // counts it, knows its age, and reports once when it has been absent for
 // 10 s and once when it returns.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The events a host link hands to the daemon (to log, store and push). Kind
 // is always "host_link"; the cause says what happened ("keepalive_lost",

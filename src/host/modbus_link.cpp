@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: MIT
 #include "host/modbus_link.hpp"
 
-#include <modbus.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "essd/version.hpp"
+#include "hal/serial/tty.hpp"
 
 namespace essd::host {
 namespace {
@@ -17,18 +18,13 @@ namespace {
 constexpr auto kReopenInterval = std::chrono::seconds(1);
 constexpr std::size_t kMaxQueuedReplies = 8;  // a master waits for each reply; more is junk
 
-char parity_char(const std::string& p) {
-  if (p == "even") return 'E';
-  if (p == "odd") return 'O';
-  return 'N';
+hal::Parity parity_of(const std::string& p) {
+  if (p == "even") return hal::Parity::even;
+  if (p == "odd") return hal::Parity::odd;
+  return hal::Parity::none;
 }
 
 }  // namespace
-
-void ModbusLink::ModbusDeleter::operator()(_modbus* ctx) const {
-  if (modbus_get_socket(ctx) >= 0) modbus_close(ctx);  // restores termios, closes the fd
-  modbus_free(ctx);
-}
 
 ModbusLink::ModbusLink(boost::asio::io_context& io, const HostModbusConfig& config,
                        std::string model_name)
@@ -85,27 +81,18 @@ MonoMs ModbusLink::now_ms() const {
 void ModbusLink::try_open() {
   if (!running_ || open_) return;
   std::string why;
-  ctx_.reset(
-      modbus_new_rtu(config_.device.c_str(), config_.baud, parity_char(config_.parity), 8, 1));
-  if (!ctx_) {
-    why = std::string("cannot create context: ") + modbus_strerror(errno);
-  } else if (modbus_connect(ctx_.get()) != 0) {
-    why = std::string("cannot open: ") + modbus_strerror(errno);
-    ctx_.reset();
-  } else {
+  // Exclusive (TIOCEXCL), raw, 8 data bits, the configured parity, 1 stop bit.
+  UniqueFd fd = hal::open_tty(config_.device, config_.baud, parity_of(config_.parity), why);
+  if (fd) {
     boost::system::error_code ec;
-    sd_.assign(modbus_get_socket(ctx_.get()), ec);
-    if (!ec) sd_.non_blocking(true, ec);
-    if (ec) {
-      why = "cannot watch the tty: " + ec.message();
-      close_device();
-    }
+    sd_.assign(fd.release(), ec);  // sd_ owns and closes the fd from here
+    if (ec) why = config_.device + ": cannot watch the tty: " + ec.message();
   }
   if (!why.empty()) {
     ++open_failures_;
     if (!open_failed_reported_) {  // one event per outage, not one per retry
       open_failed_reported_ = true;
-      event(Severity::warning, "modbus_open_failed", "host Modbus " + config_.device + ": " + why);
+      event(Severity::warning, "modbus_open_failed", "host Modbus " + why);  // why names the device
     }
     schedule_reopen();
     return;
@@ -133,8 +120,8 @@ void ModbusLink::close_device() {
   ++generation_;  // completions of the old session are ignored from here on
   silence_timer_.cancel();
   silence_armed_ = false;
-  if (sd_.is_open()) sd_.release();  // the fd belongs to libmodbus, which closes it
-  ctx_.reset();
+  boost::system::error_code ignored;
+  if (sd_.is_open()) sd_.close(ignored);
   tx_.clear();
   writing_ = false;
   framer_ = RtuFramer{};

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The SunSpec Modbus RTU slave on the RS232C port, on the daemon's
-// io_context. libmodbus opens and configures the tty (termios, speed,
-// parity); its fd is then driven non-blocking by Asio: bytes go through the
+// io_context. hal::open_tty opens the tty exclusively and configures it
+// (speed, parity, raw); its fd is driven non-blocking by Asio: bytes go through the
 // sans-IO RtuFramer (3.5-character silence timer) and ModbusSlave, replies
 // are written asynchronously. A lost or missing device is reopened every
 // 1 s; failures are events and counters, never exceptions into the loop.
@@ -25,8 +26,6 @@
 #include "host/set_op_gate.hpp"
 #include "host/sunspec_map.hpp"
 
-struct _modbus;  // libmodbus context (modbus_t)
-
 namespace essd::host {
 
 class ModbusLink {
@@ -39,7 +38,7 @@ class ModbusLink {
   void start();
   void stop();
   void update(const SystemSnapshot& snapshot);
-  /// host-links.md: a read answers from the state at that moment. When set,
+  /// docs/host-links.md: a read answers from the state at that moment. When set,
   /// the register image is rebuilt from source() before each request.
   void set_snapshot_source(std::function<SystemSnapshot()> source) { source_ = std::move(source); }
   /// Called when the SetOp state in effect changes (set_op_gate.hpp): true =
@@ -58,10 +57,6 @@ class ModbusLink {
   bool is_open() const { return open_; }
 
  private:
-  struct ModbusDeleter {
-    void operator()(_modbus* ctx) const;
-  };
-
   void try_open();
   void schedule_reopen();
   void close_device();
@@ -84,7 +79,6 @@ class ModbusLink {
   SunSpecIdentity identity_;
   ModbusSlave slave_;
   RtuFramer framer_;
-  std::unique_ptr<_modbus, ModbusDeleter> ctx_;
   boost::asio::posix::stream_descriptor sd_;
   boost::asio::steady_timer silence_timer_;
   boost::asio::steady_timer reopen_timer_;

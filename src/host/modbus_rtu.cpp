@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "host/modbus_rtu.hpp"
 
 namespace essd::host {
@@ -187,11 +188,12 @@ std::optional<std::vector<std::uint8_t>> ModbusSlave::handle_pdu(std::uint8_t un
         }
       }
       for (std::uint32_t i = 0; i < qty; ++i) {
-        if (const std::uint8_t code = check_write(addr + i, be16(pdu + 6 + 2 * i))) {
+        if (const std::uint8_t code = check_write(addr + i, be16(pdu + 6 + 2 * std::size_t{i}))) {
           return exception(unit, fc, code);
         }
       }
-      for (std::uint32_t i = 0; i < qty; ++i) apply_write(addr + i, be16(pdu + 6 + 2 * i));
+      for (std::uint32_t i = 0; i < qty; ++i)
+        apply_write(addr + i, be16(pdu + 6 + 2 * std::size_t{i}));
       return std::vector<std::uint8_t>{unit, fc, pdu[1], pdu[2], pdu[3], pdu[4]};
     }
     default:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Sans-IO Modbus RTU slave: frame delimiting (RtuFramer) and request
 // handling over the SunSpec register image (ModbusSlave). Total over all

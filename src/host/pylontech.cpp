@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "host/pylontech.hpp"
 
 #include <algorithm>
@@ -51,6 +52,57 @@ std::uint8_t bit(bool on, int n) {
   return on ? static_cast<std::uint8_t>(1u << n) : 0;
 }
 
+CanFrame alarm_frame(const HostConditions& c, std::vector<std::string>& sat) {
+  // 0x359 protection / warning flags.
+  FrameBuilder al(kPylonAlarmId, 8, sat);
+  al.byte(0, bit(c.over_voltage, 1) | bit(c.under_voltage, 2) | bit(c.over_temp, 3) |
+                 bit(c.under_temp, 4) | bit(c.discharge_oc, 7));
+  al.byte(1, bit(c.charge_oc, 0) | bit(c.system_error, 3));
+  al.byte(2, bit(c.warn_over_voltage, 1) | bit(c.warn_under_voltage, 2) | bit(c.warn_over_temp, 3) |
+                 bit(c.warn_under_temp, 4));
+  al.byte(3, 0);
+  al.byte(4, static_cast<std::uint8_t>(std::clamp(c.connected, 0, 255)));
+  al.byte(5, 'P');
+  al.byte(6, 'N');
+  return al.frame();
+}
+
+CanFrame name_frame(const PylontechOptions& o, std::vector<std::string>& sat) {
+  // 0x35E manufacturer name: printable ASCII, space padded to 8.
+  FrameBuilder name(kPylonNameId, 8, sat);
+  for (int i = 0; i < 8; ++i) {
+    char ch = i < static_cast<int>(o.manufacturer_name.size())
+                  ? o.manufacturer_name[static_cast<std::size_t>(i)]
+                  : ' ';
+    if (ch < 0x20 || ch > 0x7E) ch = '?';
+    name.byte(i, static_cast<std::uint8_t>(ch));
+  }
+  return name.frame();
+}
+
+// Victron's extra frames: module counts, cell extremes, capacity.
+void append_victron_frames(const HostConditions& c, std::vector<std::string>& sat,
+                           std::vector<CanFrame>& frames) {
+  FrameBuilder mods(kVictronModulesId, 8, sat);
+  mods.u16le(0, static_cast<std::uint16_t>(c.connected));
+  mods.u16le(2, static_cast<std::uint16_t>(c.blocking_charge));
+  mods.u16le(4, static_cast<std::uint16_t>(c.blocking_discharge));
+  mods.u16le(6, static_cast<std::uint16_t>(c.lost));
+  frames.push_back(mods.frame());
+
+  // Unknown values are sent as 0 (Victron shows them as absent).
+  FrameBuilder cells(kVictronCellsId, 8, sat);
+  cells.u16le(0, c.min_cell_mv.value_or(0));
+  cells.u16le(2, c.max_cell_mv.value_or(0));
+  cells.u16(4, c.min_temp_c ? *c.min_temp_c + 273.0 : 0.0, 1.0, "min_cell_temp");
+  cells.u16(6, c.max_temp_c ? *c.max_temp_c + 273.0 : 0.0, 1.0, "max_cell_temp");
+  frames.push_back(cells.frame());
+
+  FrameBuilder cap(kVictronCapacityId, 2, sat);
+  cap.u16(0, c.nominal_ah.value_or(0.0), 1.0, "capacity");
+  frames.push_back(cap.frame());
+}
+
 }  // namespace
 
 PylontechEncoding encode_pylontech_checked(const SystemSnapshot& s, const PylontechOptions& o) {
@@ -83,55 +135,15 @@ PylontechEncoding encode_pylontech_checked(const SystemSnapshot& s, const Pylont
   meas.i16(4, c.mean_temp_c.value_or(0.0), 10.0, "temperature");
   out.frames.push_back(meas.frame());
 
-  // 0x359 protection / warning flags.
-  FrameBuilder al(kPylonAlarmId, 8, sat);
-  al.byte(0, bit(c.over_voltage, 1) | bit(c.under_voltage, 2) | bit(c.over_temp, 3) |
-                 bit(c.under_temp, 4) | bit(c.discharge_oc, 7));
-  al.byte(1, bit(c.charge_oc, 0) | bit(c.system_error, 3));
-  al.byte(2, bit(c.warn_over_voltage, 1) | bit(c.warn_under_voltage, 2) | bit(c.warn_over_temp, 3) |
-                 bit(c.warn_under_temp, 4));
-  al.byte(3, 0);
-  al.byte(4, static_cast<std::uint8_t>(std::clamp(c.connected, 0, 255)));
-  al.byte(5, 'P');
-  al.byte(6, 'N');
-  out.frames.push_back(al.frame());
+  out.frames.push_back(alarm_frame(c, sat));
 
   // 0x35C request flags: enables follow the limits actually sent.
   FrameBuilder req(kPylonRequestId, 2, sat);
   req.byte(0, bit(ccl > 0, 7) | bit(dcl > 0, 6) | bit(s.discharge_error, 5));
   out.frames.push_back(req.frame());
 
-  // 0x35E manufacturer name: printable ASCII, space padded to 8.
-  FrameBuilder name(kPylonNameId, 8, sat);
-  for (int i = 0; i < 8; ++i) {
-    char ch = i < static_cast<int>(o.manufacturer_name.size())
-                  ? o.manufacturer_name[static_cast<std::size_t>(i)]
-                  : ' ';
-    if (ch < 0x20 || ch > 0x7E) ch = '?';
-    name.byte(i, static_cast<std::uint8_t>(ch));
-  }
-  out.frames.push_back(name.frame());
-
-  if (o.victron_frames) {
-    FrameBuilder mods(kVictronModulesId, 8, sat);
-    mods.u16le(0, static_cast<std::uint16_t>(c.connected));
-    mods.u16le(2, static_cast<std::uint16_t>(c.blocking_charge));
-    mods.u16le(4, static_cast<std::uint16_t>(c.blocking_discharge));
-    mods.u16le(6, static_cast<std::uint16_t>(c.lost));
-    out.frames.push_back(mods.frame());
-
-    // Unknown values are sent as 0 (Victron shows them as absent).
-    FrameBuilder cells(kVictronCellsId, 8, sat);
-    cells.u16le(0, c.min_cell_mv.value_or(0));
-    cells.u16le(2, c.max_cell_mv.value_or(0));
-    cells.u16(4, c.min_temp_c ? *c.min_temp_c + 273.0 : 0.0, 1.0, "min_cell_temp");
-    cells.u16(6, c.max_temp_c ? *c.max_temp_c + 273.0 : 0.0, 1.0, "max_cell_temp");
-    out.frames.push_back(cells.frame());
-
-    FrameBuilder cap(kVictronCapacityId, 2, sat);
-    cap.u16(0, c.nominal_ah.value_or(0.0), 1.0, "capacity");
-    out.frames.push_back(cap.frame());
-  }
+  out.frames.push_back(name_frame(o, sat));
+  if (o.victron_frames) append_victron_frames(c, sat, out.frames);
   return out;
 }
 

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Sans-IO encoder of the Pylontech-compatible low-voltage battery protocol
-// (host-links.md "CAN terminal"). One call yields the frames of one period;
+// (docs/host-links.md "CAN terminal"). One call yields the frames of one period;
 // fields that do not fit their 16-bit type saturate (never wrap) and are
 // named in the result so that the link can log an event once.
 #include <cstdint>

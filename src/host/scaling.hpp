@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Scaling of engineering values into 16-bit protocol fields: round to the
 // nearest step, saturate at the type's limits (never wrap), report it.

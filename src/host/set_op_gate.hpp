@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // SunSpec SetOp (model 802) as the controller acts on it, sans-IO.
-// host-links.md: 2 DISCONNECT opens both paths until 1 CONNECT, and a
+// docs/host-links.md "RS232C terminal": 2 DISCONNECT opens both paths until 1 CONNECT, and a
 // CONNECT takes effect no sooner than 5 s after the DISCONNECT it ends, so a
 // host that toggles SetOp cannot make the paths chatter. A DISCONNECT acts at
 // once; every DISCONNECT write (also one repeated while already

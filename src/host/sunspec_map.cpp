@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "host/sunspec_map.hpp"
 
 #include <algorithm>
@@ -30,7 +31,7 @@ class Writer {
   /// NUL padded, truncated to the field.
   void str(std::size_t index, int regs, const std::string& s) {
     for (int r = 0; r < regs; ++r) {
-      const auto at = static_cast<std::size_t>(2 * r);
+      const auto at = 2 * static_cast<std::size_t>(r);
       const std::uint8_t hi = at < s.size() ? static_cast<std::uint8_t>(s[at]) : 0;
       const std::uint8_t lo = at + 1 < s.size() ? static_cast<std::uint8_t>(s[at + 1]) : 0;
       img_[index + static_cast<std::size_t>(r)] = static_cast<std::uint16_t>(hi << 8 | lo);
@@ -92,12 +93,10 @@ std::uint32_t evt1_bits(const SystemSnapshot& s) {
   return e;
 }
 
-RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity& id,
-                                  const SunSpecWritable& w) {
-  RegisterImage img{};
-  Writer out(img);
-  const HostConditions c = derive_conditions(s);
+namespace {
 
+// The common model (1): identity strings and the device address.
+void write_model1(Writer& out, const SunSpecIdentity& id) {
   out.reg(0, 0x5375);  // "Su"
   out.reg(1, 0x6E53);  // "nS"
 
@@ -110,12 +109,15 @@ RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity
   out.str(reg1(m1::kSN), 16, id.serial);
   out.reg(reg1(m1::kDA), id.device_address);
   out.reg(reg1(m1::kPad), 0x8000);
+}
 
+// Model 802 header and nameplate ratings (from the modules' INFO and the
+// IJ1001M ratings).
+void write_802_ratings(Writer& out, const SystemSnapshot& s, const HostConditions& c) {
   using namespace m802;
   out.reg(reg802(0), 802);
   out.reg(reg802(1), kModel802Len);
 
-  // Nameplate ratings from the modules' INFO and the IJ1001M ratings.
   const int series = modules_in_series(s.topology, c.connected);
   const int parallel = modules_in_parallel(s.topology, c.connected);
   const double rating_a = model_spec(s.model, s.topology).max_current_a;
@@ -135,6 +137,12 @@ RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity
   out.u16(reg802(SoCMin), 0.0, sf::kSoC);
   out.reg(reg802(SocRsvMax), kNotImplU16);
   out.reg(reg802(SoCRsvMin), kNotImplU16);
+}
+
+// Model 802 state of charge, health, status, heartbeats and events.
+void write_802_state(Writer& out, const SystemSnapshot& s, const HostConditions& c,
+                     const SunSpecWritable& w) {
+  using namespace m802;
   std::optional<double> soc;
   if (s.rsoc_known && c.connected > 0) soc = std::clamp(s.rsoc_pct, 0.0, 100.0);
   out.u16(reg802(SoC), soc, sf::kSoC);
@@ -155,7 +163,11 @@ RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity
   out.u32(reg802(Evt2), kNotImplU32);
   out.u32(reg802(EvtVnd1), c.alarm_bits_or);  // OR of the connected modules' alarm bits
   out.u32(reg802(EvtVnd2), kNotImplU32);
+}
 
+// Model 802 voltages, cell extremes, current, power and the control points.
+void write_802_measurements(Writer& out, const SystemSnapshot& s, const HostConditions& c) {
+  using namespace m802;
   const bool have = c.connected > 0;
   out.u16(reg802(V), have ? std::optional<double>(s.voltage_v) : std::nullopt, sf::kV);
   out.u16(reg802(VMax), published_cvl_v(s), sf::kV);
@@ -184,7 +196,10 @@ RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity
   out.reg(reg802(ReqW), kNotImplI16);
   out.reg(reg802(SetOp), s.host_disconnect ? kSetOpDisconnect : kSetOpConnect);
   out.reg(reg802(SetInvState), kNotImplU16);
+}
 
+void write_802_scale_factors(Writer& out) {
+  using namespace m802;
   out.sunssf(reg802(AHRtg_SF), sf::kAHRtg);
   out.sunssf(reg802(WHRtg_SF), sf::kWHRtg);
   out.sunssf(reg802(WChaDisChaMax_SF), sf::kWChaDisChaMax);
@@ -197,7 +212,20 @@ RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity
   out.sunssf(reg802(A_SF), sf::kA);
   out.sunssf(reg802(AMax_SF), sf::kAMax);
   out.sunssf(reg802(W_SF), sf::kW);
+}
 
+}  // namespace
+
+RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity& id,
+                                  const SunSpecWritable& w) {
+  RegisterImage img{};
+  Writer out(img);
+  const HostConditions c = derive_conditions(s);
+  write_model1(out, id);
+  write_802_ratings(out, s, c);
+  write_802_state(out, s, c, w);
+  write_802_measurements(out, s, c);
+  write_802_scale_factors(out);
   out.reg(idx(kEndAddr), 0xFFFF);
   out.reg(idx(kEndAddr) + 1, 0);
   return img;

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Sans-IO SunSpec register image (host-links.md "RS232C terminal"):
+// Sans-IO SunSpec register image (docs/host-links.md "RS232C terminal"):
 // 40000 "SunS", model 1 (common, length 66), model 802 (battery base,
 // length 62), end marker 0xFFFF/0. Addresses are Modbus PDU addresses.
 #include <array>
@@ -144,7 +145,7 @@ RegisterImage build_sunspec_image(const SystemSnapshot& s, const SunSpecIdentity
 
 /// Index into a RegisterImage of a model 802 point.
 constexpr std::size_t reg802(int offset) {
-  return static_cast<std::size_t>(kModel802Addr - kSunSpecBase + offset);
+  return static_cast<std::size_t>(kModel802Addr - kSunSpecBase) + static_cast<std::size_t>(offset);
 }
 
 }  // namespace essd::host

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// Front panel display model (controller.md "Front panel"): the DISP button
+// Front panel display model (docs/panel.md "Front panel"): the DISP button
 // flow, the seven display items, the error screens with their precedence and
 // the LED/lamp rules. Pure: time comes in as MonoMs, the system as a
 // SystemSnapshot; PanelView goes out. The daemon calls render() whenever the
@@ -13,8 +14,6 @@
 #include "essd/time.hpp"
 
 namespace essd::panel {
-
-enum class Press { short_press, long_press };
 
 /// The seven items in the manual's order.
 enum class Item : std::uint8_t { overall, connection, status, module, cell, alarm, heatsink };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "panel/screens.hpp"
 
 #include <cmath>

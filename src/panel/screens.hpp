@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The panel's screens as pure functions of the snapshot: the seven items and
 // the error screens, each four lines of exactly 20 characters
-// (controller.md "Display"). Used by PanelModel; tested with literal screens.
+// (docs/panel.md "Display"). Used by PanelModel; tested with literal screens.
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Physics of one IJ1001M module: 16 LFP cell blocks in series, each with its
 // own capacity, charge, internal resistance and temperature (the per-block

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The fault-injection language shared by scenario files and ess-sim's
 // control socket: one command per line, e.g. "drop 3", "load 30",

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sim/control_server.hpp"
 
 #include <unistd.h>

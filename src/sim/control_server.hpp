@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // ess-sim's run-time fault-injection channel: a Unix stream socket taking
 // one command per line (sim/command.hpp) and answering one line each

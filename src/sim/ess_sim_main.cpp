@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ess-sim: the module simulator as its own process, speaking the module bus
 // over SocketCAN (--can IFACE) or as a Lawicel SLCAN adapter on a pty
 // (--pty; the slave's path is the first line of standard output). Notes go

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The module's battery-management firmware: protection thresholds with
 // hysteresis, state codes, alarm bits and the CHG/DIS/OV signal lines

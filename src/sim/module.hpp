@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One simulated module: its pack, its firmware, the faults injected into it
 // and its side of the bus (frame schedule, alive counter, CTRL watchdog).

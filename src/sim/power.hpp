@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The DC side: modules grouped into series positions (each position is the
 // modules in parallel there), a CC-CV charger and a load on EB+/EB-, and the

@@ -1,8 +1,6 @@
+// SPDX-License-Identifier: MIT
 #include "sim/pty_port.hpp"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,14 +8,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "hal/serial/pty.hpp"
+
 namespace essd::sim {
 namespace {
 
 constexpr auto kRetry = std::chrono::milliseconds(100);
-
-[[noreturn]] void sys_fail(const char* what) {
-  throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
-}
 
 }  // namespace
 
@@ -29,20 +25,12 @@ PtyPort::~PtyPort() {
 }
 
 std::string PtyPort::open() {
-  const int fd = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) sys_fail("posix_openpt");
-  master_.assign(fd);  // owns the fd from here (closed with master_)
-  if (::grantpt(fd) != 0) sys_fail("grantpt");
-  if (::unlockpt(fd) != 0) sys_fail("unlockpt");
-  // Raw: no echo, no CR/LF translation, byte-at-a-time; the host's own
-  // termios calls on the slave change the same settings later.
-  termios tio{};
-  if (::tcgetattr(fd, &tio) != 0) sys_fail("tcgetattr");
-  ::cfmakeraw(&tio);
-  if (::tcsetattr(fd, TCSANOW, &tio) != 0) sys_fail("tcsetattr");
-  char name[128];
-  if (::ptsname_r(fd, name, sizeof name) != 0) sys_fail("ptsname_r");
-  return name;
+  std::string slave;
+  std::string error;
+  UniqueFd fd = hal::open_pty_master(slave, error);
+  if (!fd) throw std::runtime_error(error);
+  master_.assign(fd.release());  // owned by master_ from here
+  return slave;
 }
 
 void PtyPort::start() {
@@ -117,7 +105,7 @@ void PtyPort::hangup() {
   if (!hung_up_) {
     // Flush once, at the moment the host went away: nothing stale for the
     // next opener, and nothing it writes after reopening is thrown away.
-    ::tcflush(master_.native_handle(), TCIOFLUSH);
+    hal::flush_tty(master_.native_handle());
     adapter_.reset();
     outq_.clear();
     write_wait_ = false;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // ess-sim's SLCAN side: a pty master on which the simulator behaves like a
 // Lawicel USB adapter (sim/slcan_adapter.hpp). The controller opens the

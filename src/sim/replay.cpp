@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sim/replay.hpp"
 
 #include "essd/candump_log.hpp"

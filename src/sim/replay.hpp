@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // ess-sim --replay, the sans-IO part: a candump log (essd's recording or
 // `candump -L` output) turned into what is played, and the clock that says

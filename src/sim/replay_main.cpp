@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ess-sim --replay: the process around ReplayRunner (pty or SocketCAN,
 // control socket, stdin commands in --step mode without --control, signals).
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sim/replay_runner.hpp"
 
 #include <fcntl.h>

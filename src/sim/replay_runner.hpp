@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // ess-sim --replay, the I/O part: plays a ReplayLog onto the pty or the CAN
 // interface in real time (scaled by --speed) or one step at a time, records

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Seeded random numbers for the simulator. std::mt19937 is specified bit for
 // bit by the standard; the distributions are not, so they are done here to

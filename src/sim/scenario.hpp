@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Scenario files (TOML): timed fault-injection and operating steps in the
 // control-channel language, checked completely at load time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // sim::Simulator: the sans-IO module simulator. Stepped with bus time
 // (`MonoMs now`, from a steady clock or a test's counter), it advances the

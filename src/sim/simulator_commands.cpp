@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Simulator: the fault-injection / operating commands (command.hpp).
 #include <cstdio>
 #include <limits>

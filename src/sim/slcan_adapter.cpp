@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sim/slcan_adapter.hpp"
 
 namespace essd::sim {

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Sans-IO emulation of a Lawicel SLCAN adapter (the device side of
-// module-bus.md "SLCAN"): the host's command lines in, the adapter's
+// docs/codec.md "SLCAN"): the host's command lines in, the adapter's
 // replies and the frames the host transmitted out. ess-sim runs it on a pty.
 #include <cstdint>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // I2cDevice fake: records every transfer; can be told to fail some.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Pin fakes: an OutputPin/InputPin pair that tests drive and inspect, and a
 // PinOpener that hands them out instead of opening libgpiod lines.

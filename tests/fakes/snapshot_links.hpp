@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Link bookkeeping shared by the tests' SystemSnapshot builders (panel, host
 // links): marking a module connected or lost keeps the link flags, the CON

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gateway/gw_rig.hpp"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Real components for the gateway tests: a mosquitto broker started with a
 // temporary config on a free 127.0.0.1 port, an ess-gateway process, an

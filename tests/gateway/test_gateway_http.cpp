@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // ess-gateway's HTTP side against a real essd --sim: every route and every
-// error of gateway.md, the token (header, cookie set by GET /?token=),
+// error of docs/gateway.md "HTTP", the token (header, cookie set by GET /?token=),
 // control, max_clients, the SSE stream across an essd restart, and
 // `promtool check metrics` on /metrics.
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ess-gateway against a real mosquitto and a real essd --sim: every topic
 // and retained flag, discovery payloads field by field, events exactly once
 // in order across a broker restart and an essd restart, the will on
@@ -195,7 +196,7 @@ TEST(GatewayMqtt, TopicsRetainedDiscoveryEventsExactlyOnceAcrossRestarts) {
             s["cell_max_mv"].get<double>() - s["cell_min_mv"].get<double>());
   EXPECT_TRUE(s["time"].get<std::string>().ends_with("Z"));
 
-  // Module messages: the api.md entry, same field names.
+  // Module messages: the docs/api.md entry, same field names.
   auto c = rig.client();
   json modules = rig.request(c, {{"cmd", "modules"}})["result"]["modules"];
   for (int a = 0; a < 3; ++a) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A real Prometheus scrapes three gateways in front of three essd --sim with
 // different module counts; PromQL through its HTTP API returns the
 // per-controller and the summed values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The gateway's pure parts: config table and errors, the state message,
 // discovery, the HTTP request path, the metrics text.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The expected outcome of replaying a golden capture (tests/data/captures/
 // NAME.expect, docs/operations.md "Expectation files"): the essd settings the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Process and file helpers for the integration tests: real binaries from
 // build/bin, talked to only through their sockets and command lines. Every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Shared by the hostile suite: the attacker (hostile_client, copied where an
 // unprivileged uid can run it: the checkout may sit in a 0700 directory) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The attacker of the hostile suite: an ordinary API client run as an
 // unprivileged uid (it drops to it itself, keeping only the socket's group
 // 65534), doing one of the attacks of issue 18 and printing what it got on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One essd under test, with its own temp dir, config, notify socket and,
 // optionally, an ess-sim on a pty speaking SLCAN.

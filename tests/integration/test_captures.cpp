@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Golden captures (tests/data/captures/): each recorded module bus is
 // replayed by the real ess-sim --replay over a pty into the real essd, and
 // the controller events must match NAME.expect (order, keys, time windows).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essd end to end: the real daemon, the real essctl and ess-sim, talked to
 // only through sockets, signals and command lines.
 #include <gtest/gtest.h>

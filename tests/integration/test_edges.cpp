@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The safety edges through the real binaries (issue 12 items 7 and 11,
 // issue 18 item 9): internal errors end with both paths open and a final
 // CTRL; a SunSpec SetOp host cannot make the paths chatter, and its
@@ -169,7 +170,7 @@ TEST(SetOp, FortyTogglesInTwentyFourSecondsCloseThePathsOnce) {
   EXPECT_EQ(count_events(rig.all_events(), "path_close", before), 2) << "one close per path";
 }
 
-// host-links.md: a DISCONNECT stands across a restart of the daemon.
+// docs/host-links.md: a DISCONNECT stands across a restart of the daemon.
 TEST(SetOp, DisconnectStandsAcrossARestart) {
   ModbusHost host;
   ASSERT_TRUE(host.ok()) << "no pty";

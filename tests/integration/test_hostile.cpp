@@ -1,4 +1,5 @@
-// The hostile suite (issue 18, api.md "Privileged" and "Limits"): each
+// SPDX-License-Identifier: MIT
+// The hostile suite (issue 18, docs/api.md "Privileged commands" and "Limits"): each
 // attack an ordinary member of the API group could make, run against the
 // real essd by hostile_client as an unprivileged uid, with its outcome.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hostile suite, attack 3: 60 unprivileged readers asking for the
 // heaviest replies (events with limit 1000, modules) must not delay the
 // interlocks. The test plays module 0 over a pty as an SLCAN adapter (the

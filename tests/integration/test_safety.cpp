@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Issue 12 through the real essd over a pty (ess-sim --pty speaking SLCAN):
 // no path closes on a partial picture (1), a loss stands across COMM OFF
 // MODE (3), a latch clears only with every module in (4), the state file

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers of the systemd suite (sourced; bash). Each test runs as root
 # in the VM booted by scripts/vm/run-in-vm --systemd, against the essd that
 # test_install.sh installed with scripts/install. Usage: test_x.sh BUILD SRC

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ess-gateway.service as scripts/install left it: started by systemd, its own
 # user with essd's API group as its only other group, serving /healthz and
 # /metrics on the default 127.0.0.1:9877 from the installed essd; essd

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The API socket's groups: a member of essd (and essd-admin) may run
 # privileged commands; a member of essd only may read but not command; a
 # user in neither cannot connect.

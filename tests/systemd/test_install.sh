@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/install for real (users, groups, units, udev rules, config) into the
 # VM's overlay; a gpio-sim chip for the paths; ess-sim --can vcan0 as a
 # transient unit; the test configuration. Leaves essd installed, not started.
@@ -29,7 +30,12 @@ for f in /usr/local/bin/essd /usr/local/bin/essctl /usr/local/lib/systemd/system
 done
 /usr/local/bin/essd --check-config --config /etc/essd/essd.toml || fail "installed config invalid"
 [ "$(systemctl show -P LoadState essd.service)" = loaded ] || fail "essd.service not loaded"
-ok "user, groups, binaries, units, udev rules, config"
+for u in essd.service ess-gateway.service; do  # templates written with the install prefix
+  f=/usr/local/lib/systemd/system/$u
+  grep -q "^ExecStart=/usr/local/bin/${u%.service} " $f || fail "$u: ExecStart is not the prefix's: $(grep ^ExecStart= $f)"
+  ! grep -n '@ESSD_' $f || fail "$u: a template placeholder left"
+done
+ok "user, groups, binaries, units (ExecStart in /usr/local/bin), udev rules, config"
 
 # gpio-sim chip: line 0 charge path, 1 discharge path (pull-down: a released
 # line reads 0 = open).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # journald: every path opening is an entry with ESSD_EVENT=path_open and its
 # ESSD_* fields; the rate limiter's summary shows; no line is logged twice
 # (journal and stderr would both reach journald).

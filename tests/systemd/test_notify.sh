@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Type=notify: systemctl start returns when essd said READY=1; the unit is
 # active only after essd's own start-up lines; `systemctl status` shows the
 # daemon's STATUS= line.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Real-time under systemd: the loop thread at SCHED_FIFO (the unit's
 # CPUSchedulingPolicy), every other thread at SCHED_OTHER, memory locked.
 . "$(dirname "$0")/lib.sh"

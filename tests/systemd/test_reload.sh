@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # systemctl reload: a valid change applies in place (same pid); an invalid
 # file is kept out with a config_rejected event; a start with an invalid file
 # exits 2, and RestartPreventExitStatus=2 keeps it from restarting in a loop.

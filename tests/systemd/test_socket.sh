@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Socket activation: with essd stopped and essd.socket listening, a client's
 # connection starts essd, which serves it on the inherited socket.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The watchdog also catches a control loop that spins at SCHED_FIFO (not
 # only one that is stopped). The installed essd has no way to be made to
 # spin; for this test only, a drop-in in /run runs the test binary

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # StateDirectory: the OV ERROR latch set before `systemctl restart essd`
 # stands after it (kept in /var/lib/essd across restarts). With no module on
 # the bus the latch cannot be cleared by live data, so what shows after the

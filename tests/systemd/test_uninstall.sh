@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/install --uninstall leaves nothing behind: the files under
 # /usr/local, /etc and /var/lib, the users and groups, the units are what
 # they were before test_install.sh.

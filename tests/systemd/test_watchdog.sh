@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Watchdog: SIGSTOP on essd. The modules hear no CTRL for 1 s and open their
 # outputs; systemd misses WATCHDOG=1 for WatchdogSec, kills essd (the kernel
 # releases the GPIO lines: both path lines read open) and starts it again

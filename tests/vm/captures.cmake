@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Golden captures on vcan0 with can-utils' canplayer (label vm).
 if(TARGET essd AND TARGET ess-sim AND TARGET essctl)
   add_test(NAME vm_captures_canplayer

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Daemon VM tests (label vm): essd, ess-sim and essctl on real vcan, gpio-sim
 # and i2c-stub, cross-checked with can-utils, the gpio-sim sysfs and the
 # kernel's smbus trace. Shell scripts in proof/; run all of them in one VM

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The SocketCAN transport's own tests, for real on vcan0 (they skip on a
 # kernel without AF_CAN, so the unit run cannot prove them). GTEST_FLAG
 # fail_if_no_test... is not in GoogleTest 1.12: the wrapper checks that no

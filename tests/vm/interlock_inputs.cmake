@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Hard-wired interlock inputs through the real essd on gpio-sim (label vm):
 # a chattering OV line opens the charge path on its first low edge.
 if(TARGET essd AND TARGET ess-sim AND TARGET essctl)

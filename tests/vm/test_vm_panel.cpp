@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Panel HAL against the real kernel, inside the QEMU VM
 // (scripts/vm/run-in-vm -i 0x27 -- build/tests/test_vm_panel):
 // gpio-sim chips created through configfs, read back and driven through the
@@ -232,7 +233,7 @@ TEST(VmGpio, ActiveLowInput) {
   EXPECT_LE(edges[0].when, edges[0].seen - origin - 30);
 }
 
-// controller.md "Hard-wired inputs": an OV line that chatters goes unsafe on
+// docs/core.md "Hard-wired inputs": an OV line that chatters goes unsafe on
 // its first low edge (reported with that edge's stamp, at once) and stays
 // unsafe while it chatters; only 30 ms of quiet high brings it back.
 TEST(VmGpio, ChatteringInterlockGoesUnsafeAtOnceAndStays) {

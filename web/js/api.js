@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Requests to the gateway (same origin; the token, if any, travels in the
 // ess_token cookie that GET /?token=... set).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // DISP short/long and COMM OFF MODE (with a confirmation). Shown only when
 // the gateway allows control; a refusal (401, 403, ...) is shown as it came.
 import { postJson } from './api.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The event log, newest first, filterable by severity.
 import { h, localTime } from './format.js';
 

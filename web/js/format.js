@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Number and text formatting shared by the page's renderers.
 
 /** A number with a fixed count of decimals, or "–" when unknown. */

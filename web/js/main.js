@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The web panel: loads the current state, then follows /api/stream and
 // applies at most 2 updates a second (the latest status and display win).
 import { getJson, recentEvents } from './api.js';

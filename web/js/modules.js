@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The modules table (one tr[data-address] per module) and the cell heatmap
 // (one element per cell, data-module/data-cell, title = voltage in mV).
 import { fixed, h } from './format.js';

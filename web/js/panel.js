@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The front panel replica (LCD, LED, lamps, CON map) and the system card
 // (values, paths, host limits, standing errors).
 import { causeText, fixed, h, localTime, setValue } from './format.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Trend charts (voltage, current, power, RSOC) drawn by uPlot: the gateway's
 // /api/history first, then one live sample every 10 s from the stream.
 const SERIES = [

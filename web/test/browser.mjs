@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Headless Chromium (Debian's) driven by playwright-core, with a fresh
 // profile and every request that would leave 127.0.0.1 recorded and aborted.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The web panel in a real browser (headless Chromium) against the real
 // ess-gateway, essd and ess-sim (see rig.mjs). Screenshots go to
 // $WEB_SHOTS when it is set.
@@ -160,7 +161,7 @@ test('control: refused without the token, works with it', async () => {
   assert.equal(await page.locator('#controls').isVisible(), true, 'shown when the gateway allows control');
   const gw = rig.gateway;
   const before = await gw.get('/api/display');
-  // controller.md: a short press on Overall does nothing; a hold (3 s
+  // docs/panel.md "Display": a short press on Overall does nothing; a hold (3 s
   // reached) goes to Connection. The long press is that hold.
   await page.click('#btn-long');
   await until(async () => (await attr('#control-result', 'data-status')) === '200', 3000, 'DISP long accepted');

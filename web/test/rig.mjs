@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The processes a browser test runs against: ess-sim on a pty (with its
 // --control socket, to stop a module), essd over SLCAN on that pty, and
 // ess-gateway on a free port of 127.0.0.1, each in one temp directory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A scripted api::Backend for the dispatcher and server tests.
 #include <string>

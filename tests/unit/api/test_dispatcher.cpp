@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Dispatcher: every command, every error code, id echo, argument limits.
 #include <gtest/gtest.h>
 
@@ -258,7 +259,7 @@ TEST_F(DispatcherTest, CrlfTolerated) {
 namespace essd::api {
 namespace {
 
-// api.md "Limits": however deeply a request nests, the daemon answers it.
+// docs/api.md "Limits": however deeply a request nests, the daemon answers it.
 TEST_F(DispatcherTest, DeepNestingIsABadRequestNotACrash) {
   const std::string deep(32700, '[');
   const auto r = run("{\"id\":" + deep + std::string(32700, ']') + ",\"cmd\":\"status\"}");

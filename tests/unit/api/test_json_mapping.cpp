@@ -1,4 +1,5 @@
-// JSON mapping: api.md's field names and value conventions.
+// SPDX-License-Identifier: MIT
+// JSON mapping: docs/api.md's field names and value conventions.
 #include <gtest/gtest.h>
 
 #include "api/json_mapping.hpp"

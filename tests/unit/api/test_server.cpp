@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The Unix-socket server over a real socket in a temp dir: banner, order,
 // line limit, client limit, slow clients, pushes, stale/live sockets, peers.
 #include <gtest/gtest.h>

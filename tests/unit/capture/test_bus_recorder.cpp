@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // essd's bus recorder: candump lines off the loop, rotation, failures.
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // candump's log format: what essd writes and what ess-sim --replay reads.
 #include <gtest/gtest.h>
 

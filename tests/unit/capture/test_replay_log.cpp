@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ess-sim --replay: which lines are played, and when.
 #include <gtest/gtest.h>
 

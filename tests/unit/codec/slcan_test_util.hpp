@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers shared by the SLCAN decoder tests: run a decoder over bytes split
 // in a chosen way and render everything it produced as text lines.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // can-utils text form (cansend/candump "123#DEADBEEF") round trips.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Seeded random round trips of every message type, and the converse: any
 // frame that decodes re-encodes to the very same bytes (no field is lost or
 // silently normalised).

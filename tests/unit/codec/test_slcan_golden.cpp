@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Golden captures in tests/data/slcan: NAME.slcan (raw adapter bytes) and
 // NAME.expected (hand-written decoder output, counters last).
 #include <gtest/gtest.h>

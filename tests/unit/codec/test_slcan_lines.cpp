@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One SLCAN input at a time, table driven: what comes out and how it is counted.
 #include <gtest/gtest.h>
 
@@ -16,7 +17,7 @@ struct Case {
   std::vector<std::string> expect;  // items then the counters line
 };
 
-const std::string kV1 = "t1038C81410FF50530713";  // module-bus.md's first test vector
+const std::string kV1 = "t1038C81410FF50530713";  // docs/codec.md's first test vector
 
 std::vector<Case> cases() {
   return {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A long mixed stream fed whole, byte by byte and in random chunks, and the
 // gpsd-style garbage-prefix test: garbage at every offset before the stream
 // costs exactly the first line and is counted once.

@@ -1,4 +1,5 @@
-// module-bus.md "Timing and validity": every invalid-frame rule with its named
+// SPDX-License-Identifier: MIT
+// docs/codec.md "Timing and validity, controller side": every invalid-frame rule with its named
 // reason, plus frames that are not ours (unknown ids, extended, remote).
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// module-bus.md "Test vectors", byte for byte in both directions.
+// SPDX-License-Identifier: MIT
+// docs/codec.md "Test vectors", byte for byte in both directions.
 #include <gtest/gtest.h>
 
 #include "essd/module_bus.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers for the config tests: parse with a fixed group database.
 #include <string>

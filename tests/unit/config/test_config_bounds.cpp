@@ -1,4 +1,5 @@
-// Every bound from config.md (and our additions): accepted at the bound,
+// SPDX-License-Identifier: MIT
+// Every bound from docs/configuration.md (and our additions): accepted at the bound,
 // rejected just past it, with the key's line in the error.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Unknown keys and sections, wrong types, syntax errors, several errors at
 // once (all reported, each with its line), and the group rules.
 #include <gtest/gtest.h>

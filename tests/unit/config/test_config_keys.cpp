@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every key: a non-default value written in the file reaches the right field;
 // the default text parses back to Config{} and equals config/essd.toml.
 #include <gtest/gtest.h>

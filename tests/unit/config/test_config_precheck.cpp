@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The TOML pre-check (src/config/precheck.*): bounds toml++ would otherwise
 // recurse on, rejected with the line, like any invalid file.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Test rig for the controller core: a small module model that produces real
 // bus frames with bus::encode(), and a driver that advances virtual time in

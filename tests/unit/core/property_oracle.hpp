@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Independent oracle for the property test (test_property.cpp): its own link
 // tracking, aggregation, latches, overcurrent and heatsink bookkeeping, written
-// from controller.md / module-bus.md and not from the controller's code.
+// from docs/core.md / docs/codec.md and not from the controller's code.
 // judge() names the first condition a closed path violates. Where it cannot be
 // exact (floating-point boundaries, the latch clearing rule) it is weaker than
 // the spec, so that it never demands an open path wrongly.

@@ -1,4 +1,5 @@
-// Aggregation with hand-computed figures (controller.md "Aggregation").
+// SPDX-License-Identifier: MIT
+// Aggregation with hand-computed figures (docs/core.md "Aggregation").
 #include "core_rig.hpp"
 
 namespace essd::core::test {

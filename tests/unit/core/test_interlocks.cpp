@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One table-driven case per interlock row and direction, for each topology:
 // the path holds while the condition holds, opens on the input that breaks
 // it (naming the cause), and closes again once the condition recovers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // OV ERROR / DISCHARGE ERROR latches: set, clearing thresholds, events,
 // and the state file's bytes (torn/corrupt content restores both as set;
 // the file I/O is the daemon's, tested in tests/unit/daemon_state).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Host limits, auto shut-down, overcurrent timing, balance pre-check,
 // snapshot/CTRL details.
 #include "core_rig.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Randomized property test: thousands of random input sequences (frames
 // from a small module model, ticks, panel inputs, heatsink, maintenance,
 // host disconnect). After every step: a closed path implies every condition

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // The property test of issue 12: generated histories fed to the core and to
-// an independent oracle written from controller.md's text alone
+// an independent oracle written from docs/core.md's text alone
 // (whole_picture_oracle.hpp, not by the core's author). At every step:
 // a path is closed only if the oracle says it may be, and a latch is clear
 // only if the oracle allows it. Histories: modules arriving in any order

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Registry: connection, loss by timeout and by frozen alive counter, jumps,
 // invalid frames, duplicate addresses.
 #include "core/registry.hpp"

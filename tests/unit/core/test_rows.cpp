@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The interlock table's rows as pure functions (core/interlocks.hpp) and the
 // phase machine (core/phase.hpp), table-tested without a controller.
 #include <gtest/gtest.h>

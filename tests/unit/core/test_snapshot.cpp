@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Snapshot, CTRL, counters, events and configuration.
 #include "core_rig.hpp"
 

@@ -1,4 +1,5 @@
-// Topology errors (controller.md "Interlocks", last paragraph): each is
+// SPDX-License-Identifier: MIT
+// Topology errors (docs/core.md "Topology errors"): each is
 // named in the snapshot and holds both paths open.
 #include "core_rig.hpp"
 

@@ -1,4 +1,5 @@
-// controller.md "The whole picture", for every topology: no path closes,
+// SPDX-License-Identifier: MIT
+// docs/core.md "The whole picture", for every topology: no path closes,
 // the balance pre-check does not pass and no latch clears while a talking
 // module is not connected (or still settling), a lost module has not
 // reconnected, or fewer modules are connected than configured; a loss

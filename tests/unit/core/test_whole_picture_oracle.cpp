@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // Tests of the whole-picture oracle itself, on hand-written histories: the
-// oracle must forbid what controller.md forbids and allow what a correct
+// oracle must forbid what docs/core.md forbids and allow what a correct
 // core may do, or it is no use against the core.
 #include <gtest/gtest.h>
 

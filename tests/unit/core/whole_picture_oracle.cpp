@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 // The oracle's state: what arrived from each address and when, which
 // modules are connected or lost, the latches, the balance pre-check, the
 // overcurrent trips. Judgements (the const side) are in
-// whole_picture_oracle_judge.cpp. Quotes are from controller.md (C) and
-// module-bus.md (B).
+// whole_picture_oracle_judge.cpp. Quoted rules: docs/core.md (C) and
+// docs/codec.md (B).
 #include "whole_picture_oracle.hpp"
 
 #include <limits>
@@ -161,7 +162,7 @@ void WholePictureOracle::set_maintenance(bool on, MonoMs now) {
 }
 
 void WholePictureOracle::set_host_disconnect(bool on, MonoMs now) {
-  // host-links.md: "SetOp 2 DISCONNECT opens both paths until SetOp 1
+  // docs/host-links.md: "SetOp 2 DISCONNECT opens both paths until SetOp 1
   // CONNECT". LENIENT: the 5 s minimum before a CONNECT takes effect is left
   // to whoever reports the setting (the host link may enforce it).
   host_disconnect_ = on;

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // An independent test oracle of the controller's interlock decisions,
-// written from the text of the specification only (controller.md
-// "Interlocks" and "The whole picture", module-bus.md "Timing and
-// validity"), without reading the core. It answers one question for each
+// written from the text of the specification only (docs/core.md
+// "Interlocks" and "The whole picture", docs/codec.md "Timing and
+// validity, controller side"), without reading the core. It answers one question for each
 // path: do the spec's necessary conditions for closing it hold now? A
 // property test feeds the core and this oracle the same history and asserts
 // at every step: core closed => oracle says "may close".
@@ -49,7 +50,7 @@ class WholePictureOracle {
   bool discharge_latch_may_be_clear(MonoMs now) const;
 
  private:
-  // module-bus.md: absent (never connected), connected, lost (was connected,
+  // docs/codec.md: absent (never connected), connected, lost (was connected,
   // has not reconnected).
   enum class Link { absent, connected, lost };
   struct InfoSeen {

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: MIT
 // The oracle's judgements: the whole picture, topology, balance, latch clear
-// conditions, and the two columns of controller.md's interlock table. All
+// conditions, and the two columns of docs/core.md's interlock table. All
 // const and computed from the recorded state at the `now` asked about, so a
-// query between inputs is as right as one at an input. Quotes are from
-// controller.md (C) and module-bus.md (B).
+// query between inputs is as right as one at an input. Quoted rules:
+// docs/core.md (C) and docs/codec.md (B).
 #include <algorithm>
 #include <cstdlib>
 #include <string>
@@ -325,7 +326,7 @@ void WholePictureOracle::common_reasons(MonoMs now, std::vector<std::string>& wh
   if (panel_.off_mode) why.emplace_back("OFF mode");
   // "not in maintenance mode (COMM OFF MODE)"
   if (maintenance_) why.emplace_back("COMM OFF MODE");
-  // host-links.md: "SetOp 2 DISCONNECT opens both paths"
+  // docs/host-links.md: "SetOp 2 DISCONNECT opens both paths"
   if (host_disconnect_) why.emplace_back("host DISCONNECT");
   // "heatsink below 85 degC (config), re-closing only below 75 degC"
   if (heatsink_blocks()) why.emplace_back("heatsink");

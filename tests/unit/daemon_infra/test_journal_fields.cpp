@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // journald fields for events, and log_event not crashing without journald.
 #include <gtest/gtest.h>
 #include <syslog.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Notifier against a fake NOTIFY_SOCKET (a datagram socket this test binds),
 // watchdog_interval from WATCHDOG_USEC, listen_fds from LISTEN_FDS.
 #include <fcntl.h>

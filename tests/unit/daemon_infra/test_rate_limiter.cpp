@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RateLimiter in virtual time: 5 lines per key per 10 s, then a summary.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// Refused privileged commands, summarised per uid (api.md "Limits").
+// SPDX-License-Identifier: MIT
+// Refused privileged commands, summarised per uid (docs/api.md "Limits").
 #include <gtest/gtest.h>
 
 #include "daemon/refusal_summary.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The SetOp DISCONNECT file: round trip, torn and corrupt files refused,
 // atomic save into a temp dir, the saver worker.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The latch state file on disk (daemon/latch_file.*) and the worker that
 // saves it with retries (daemon/latch_saver.*): a latch is never lost
 // silently.

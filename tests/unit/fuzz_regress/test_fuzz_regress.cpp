@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz regression: each stored input of each target runs through the target's
 // entry function. A broken invariant aborts (the file being run is printed
 // first); a target without any stored input fails, so a renamed corpus

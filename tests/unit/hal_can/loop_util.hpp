@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Runs an io_context until a condition holds or a real-time deadline passes.
 // Real I/O (ptys, sockets) needs wall time; nothing sleeps, we wait on the loop.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A scripted SLCAN adapter on the master side of a pty pair: the bus under
 // test opens the slave path like a real /dev/ttyACM0. Replies per command are

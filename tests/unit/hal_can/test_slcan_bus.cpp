@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SlcanBus against a pty pair with a scripted adapter on the master side.
 #include <unistd.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SocketCanBus on a real kernel: runs in the VM (vcan0), skips where AF_CAN
 // is missing. Run: scripts/vm/run-in-vm -- build-can/tests/test_hal_can --gtest_filter='SocketCan*'
 #include <linux/can.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The heatsink read off the loop: a fake sensor that blocks until the test
 // opens its gate, and a virtual clock. read_c() must answer while the sensor
 // is stuck, and an error or a reading older than 1 s must read as nullopt

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GPIO logic without hardware: line specs, debouncing, sim pins, and the
 // panel pin factory through a fake opener.
 #include <gtest/gtest.h>

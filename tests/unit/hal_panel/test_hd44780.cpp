@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HD44780/PCF8574 bytes at the I2C write boundary: the init sequence, a
 // screen update, only-changed rewrites, error counting and re-init.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TerminalLcd on a pseudo-terminal: drawing, keys, and the terminal restored.
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -14,10 +15,10 @@ namespace essd::hal {
 namespace {
 
 TEST(TerminalLcd, Keys) {
-  EXPECT_EQ(TerminalLcd::key_to_press('d'), panel::Press::short_press);
-  EXPECT_EQ(TerminalLcd::key_to_press(' '), panel::Press::short_press);
-  EXPECT_EQ(TerminalLcd::key_to_press('D'), panel::Press::long_press);
-  EXPECT_EQ(TerminalLcd::key_to_press('l'), panel::Press::long_press);
+  EXPECT_EQ(TerminalLcd::key_to_press('d'), essd::Press::short_press);
+  EXPECT_EQ(TerminalLcd::key_to_press(' '), essd::Press::short_press);
+  EXPECT_EQ(TerminalLcd::key_to_press('D'), essd::Press::long_press);
+  EXPECT_EQ(TerminalLcd::key_to_press('l'), essd::Press::long_press);
   EXPECT_EQ(TerminalLcd::key_to_press('x'), std::nullopt);
 }
 
@@ -74,10 +75,10 @@ TEST(TerminalLcd, OnAPtyDrawsReadsKeysAndRestores) {
   termios before{};
   ASSERT_EQ(::tcgetattr(pty.slave, &before), 0);
   boost::asio::io_context io;
-  std::vector<panel::Press> presses;
+  std::vector<essd::Press> presses;
   {
     TerminalLcd lcd(
-        io, [&](panel::Press p) { presses.push_back(p); }, pty.slave, pty.slave);
+        io, [&](essd::Press p) { presses.push_back(p); }, pty.slave, pty.slave);
     EXPECT_TRUE(lcd.drawing());
     termios raw{};
     ::tcgetattr(pty.slave, &raw);
@@ -103,8 +104,7 @@ TEST(TerminalLcd, OnAPtyDrawsReadsKeysAndRestores) {
       io.run_one_for(std::chrono::milliseconds(100));
     }
   }
-  EXPECT_EQ(presses,
-            (std::vector<panel::Press>{panel::Press::short_press, panel::Press::long_press}));
+  EXPECT_EQ(presses, (std::vector<essd::Press>{essd::Press::short_press, essd::Press::long_press}));
   termios after{};
   ::tcgetattr(pty.slave, &after);
   EXPECT_EQ(after.c_lflag, before.c_lflag);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Temporary directory and synchronous query helpers for the history tests.
 #include <gtest/gtest.h>

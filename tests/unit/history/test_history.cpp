@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // History: append/query paging, seq continuity, trimming, drops, bad files.
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A process killed with SIGKILL right after flush() loses no event.
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A CanBus for the host link tests: records sent frames, lets the test
 // inject received frames and state changes, and can refuse to send.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Snapshots for the host link tests: a healthy system that each test bends
 // into the case it needs. Values are written out literally so that the

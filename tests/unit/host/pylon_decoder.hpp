@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // An independent decoder of the Pylontech-compatible frames, written from
 // the table in docs/host-links.md (not from the encoder), so that the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Modbus RTU request building for the tests, with a CRC written out here
 // (bitwise, from the Modbus serial line spec) independent of the slave's.

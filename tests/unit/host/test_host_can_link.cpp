@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // HostCanLink on a real io_context with a fake CanBus: periodic frames,
 // keep-alive tracking in virtual time, events once, failures as counters.
 #include <gtest/gtest.h>
@@ -154,7 +155,7 @@ TEST_F(CanLinkTest, SendFailuresAndLinkStateAreEventsAndCounters) {
   EXPECT_EQ(events_with("link_up").size(), 1u);
 }
 
-// host-links.md: every frame carries the state at the moment it is sent.
+// docs/host-links.md "Rules": every frame carries the state at the moment it is sent.
 // With a source, nothing of an older update() is sent.
 TEST_F(CanLinkTest, SourceIsReadAtTheMomentOfSending) {
   make({});

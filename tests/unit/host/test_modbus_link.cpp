@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // End to end: a libmodbus RTU *client* on the master side of a pty talks to
 // ModbusLink (slave side) running on an io_context in this thread. The
 // client's blocking calls run on a helper thread; this thread runs the loop
@@ -7,6 +8,7 @@
 #include <modbus.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -278,6 +280,22 @@ TEST_F(ModbusLinkTest, BadCrcAndTruncatedFramesAreCountedAndUnanswered) {
   EXPECT_EQ(got, with_crc({0x01, 0x03, 0x04, 0x53, 0x75, 0x6E, 0x53}));
   EXPECT_EQ(counter("replies"), 1);
   EXPECT_EQ(counter("requests"), 1);
+}
+
+TEST_F(ModbusLinkTest, TakesItsPortExclusively) {
+  // Two daemons (or a stray terminal program) on one RS232C port would each
+  // see half of the master's bytes: the link holds the tty with TIOCEXCL.
+  make(false);
+  ASSERT_TRUE(link->is_open());
+  const int fd = ::open(pty.slave_path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    EXPECT_EQ(errno, EBUSY) << "only an exclusive hold refuses a second open";
+    return;
+  }
+  int excl = 0;  // root may open it anyway (CAP_SYS_ADMIN): ask the tty itself
+  EXPECT_EQ(::ioctl(fd, TIOCGEXCL, &excl), 0);
+  ::close(fd);
+  EXPECT_EQ(excl, 1);
 }
 
 TEST_F(ModbusLinkTest, OtherUnitIsIgnored) {

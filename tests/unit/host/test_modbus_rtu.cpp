@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sans-IO Modbus RTU slave and framer: every request class, every
 // exception rule, dropped frames, and totality over random input.
 #include <gtest/gtest.h>

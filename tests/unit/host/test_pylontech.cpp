@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Golden tests of the Pylontech-compatible encoder, decoded by the spec-table
 // decoder in pylon_decoder.hpp.
 #include <gtest/gtest.h>

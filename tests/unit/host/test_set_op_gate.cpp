@@ -1,4 +1,5 @@
-// SetOp in virtual time (host-links.md): DISCONNECT at once, CONNECT no
+// SPDX-License-Identifier: MIT
+// SetOp in virtual time (docs/host-links.md): DISCONNECT at once, CONNECT no
 // sooner than 5 s after the DISCONNECT it ends; toggling cannot chatter.
 #include <gtest/gtest.h>
 

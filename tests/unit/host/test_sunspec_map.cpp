@@ -1,4 +1,5 @@
-// The SunSpec register image point by point (host-links.md "RS232C terminal").
+// SPDX-License-Identifier: MIT
+// The SunSpec register image point by point (docs/host-links.md "RS232C terminal").
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Snapshots for the panel tests: a healthy four-module parallel system that
 // each test bends into the case it needs, and a screen matcher that takes

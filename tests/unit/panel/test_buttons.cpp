@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The DISP flow with virtual time: short vs hold (2.99 s / 3.0 s), bounces
 // (29 ms / 30 ms), the flow table, module carry-over and wrap, the items
 // window over error screens, LED flash phase and lamps.

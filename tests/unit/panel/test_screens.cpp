@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // Golden screens: every item, every error screen, clamping and unknown values
-// (controller.md "Display", "Error screens").
+// (docs/panel.md "Display", "Error screens").
 #include <gtest/gtest.h>
 
 #include <cstdio>

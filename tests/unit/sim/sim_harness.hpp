@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Drives a sim::Simulator in virtual time the way a controller would: a CTRL
 // frame every 100 ms (when enabled) and every emitted frame collected with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The real ess-sim binary in --pty mode: the first stdout line names the
 // slave, which behaves like a Lawicel adapter and survives being closed and
 // reopened. Everything waits on fds with deadlines; no sleeps.
@@ -23,6 +24,7 @@
 
 #include "essd/module_bus.hpp"
 #include "essd/slcan.hpp"
+#include "essd/unique_fd.hpp"
 
 extern char** environ;
 
@@ -30,24 +32,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f = -1) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
+using Fd = essd::UniqueFd;
 
 class EssSim {
  public:
   explicit EssSim(std::vector<std::string> args) {
     int p[2], e[2];
     if (::pipe2(p, O_CLOEXEC) != 0) return;
-    out_.fd = p[0];
+    out_.reset(p[0]);
     if (::pipe2(e, O_CLOEXEC) != 0) return;
-    err_.fd = e[0];
+    err_.reset(e[0]);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -72,11 +66,11 @@ class EssSim {
     std::string s;
     const auto end = Clock::now() + within;
     while (Clock::now() < end) {
-      pollfd pfd{out_.fd, POLLIN, 0};
+      pollfd pfd{out_.get(), POLLIN, 0};
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
       if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
       char c;
-      if (::read(out_.fd, &c, 1) != 1) break;
+      if (::read(out_.get(), &c, 1) != 1) break;
       if (c == '\n') return s;
       s.push_back(c);
     }
@@ -94,15 +88,15 @@ class EssSim {
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       }
       // Wait for the child's stdout to close (it exits) rather than sleeping.
-      pollfd pfd{out_.fd, POLLIN, 0};
+      pollfd pfd{out_.get(), POLLIN, 0};
       ::poll(&pfd, 1, 50);
       char buf[256];
-      if (pfd.revents & POLLIN) (void)::read(out_.fd, buf, sizeof buf);
+      if (pfd.revents & POLLIN) (void)::read(out_.get(), buf, sizeof buf);
     }
     return -1;
   }
   pid_t pid() const { return pid_; }
-  int err_fd() const { return err_.fd; }
+  int err_fd() const { return err_.get(); }
 
  private:
   pid_t pid_ = -1;
@@ -165,11 +159,11 @@ TEST(EssSimPty, AdapterSetupFramesAndReopen) {
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE(round);
     Fd slave(open_slave(path));
-    ASSERT_GE(slave.fd, 0);
-    ASSERT_EQ(::write(slave.fd, "C\rS6\rO\r", 7), 7);
+    ASSERT_TRUE(slave);
+    ASSERT_EQ(::write(slave.get(), "C\rS6\rO\r", 7), 7);
     int invalid = 0;
     const std::string data =
-        read_until(slave.fd, std::chrono::seconds(5), [&](const std::string& d) {
+        read_until(slave.get(), std::chrono::seconds(5), [&](const std::string& d) {
           int bad = 0;
           return status_addresses(d, &bad).size() == 3;
         });
@@ -178,14 +172,13 @@ TEST(EssSimPty, AdapterSetupFramesAndReopen) {
     EXPECT_EQ(invalid, 0);
     // A CTRL frame is acknowledged like a Lawicel adapter does.
     const std::string ctrl = essd::slcan::encode_frame(essd::bus::encode(essd::bus::Ctrl{}));
-    ASSERT_EQ(::write(slave.fd, ctrl.data(), ctrl.size()), static_cast<ssize_t>(ctrl.size()));
-    const std::string ack = read_until(slave.fd, std::chrono::seconds(3), [](const std::string& d) {
-      return d.find("z\r") != std::string::npos;
-    });
+    ASSERT_EQ(::write(slave.get(), ctrl.data(), ctrl.size()), static_cast<ssize_t>(ctrl.size()));
+    const std::string ack =
+        read_until(slave.get(), std::chrono::seconds(3),
+                   [](const std::string& d) { return d.find("z\r") != std::string::npos; });
     EXPECT_NE(ack.find("z\r"), std::string::npos);
     if (round == 0) {
-      ::close(slave.fd);
-      slave.fd = -1;
+      slave.reset();
       // Reopen only once ess-sim has seen the hang-up (EIO on the master).
       const std::string err = read_until(
           sim.err_fd(), std::chrono::seconds(5),
@@ -208,19 +201,19 @@ TEST(EssSimPty, ControlSocketAnswersAndInjects) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
-  ASSERT_EQ(::connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << sock;
+  ASSERT_EQ(::connect(c.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << sock;
   const std::string cmds = "bogus 1\ndrop 1\nstatus\n";
-  ASSERT_EQ(::write(c.fd, cmds.data(), cmds.size()), static_cast<ssize_t>(cmds.size()));
-  const std::string replies = read_until(c.fd, std::chrono::seconds(5), [](const std::string& d) {
-    return std::count(d.begin(), d.end(), '\n') >= 3;
-  });
+  ASSERT_EQ(::write(c.get(), cmds.data(), cmds.size()), static_cast<ssize_t>(cmds.size()));
+  const std::string replies =
+      read_until(c.get(), std::chrono::seconds(5),
+                 [](const std::string& d) { return std::count(d.begin(), d.end(), '\n') >= 3; });
   EXPECT_EQ(replies.rfind("error unknown command 'bogus'\nok\nok t=", 0), 0u) << replies;
 
   // The dropped module is absent from the bus; module 0 is there.
   Fd slave(open_slave(path));
-  ASSERT_EQ(::write(slave.fd, "O\r", 2), 2);
+  ASSERT_EQ(::write(slave.get(), "O\r", 2), 2);
   int invalid = 0;
-  const std::string data = read_until(slave.fd, std::chrono::seconds(3),
+  const std::string data = read_until(slave.get(), std::chrono::seconds(3),
                                       [](const std::string& d) { return d.size() > 600; });
   EXPECT_EQ(status_addresses(data, &invalid), std::set<int>{0});
   EXPECT_EQ(sim.terminate(std::chrono::seconds(5)), 0);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Each injected fault produces what the module-bus spec and the manual's
 // signal rules imply.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Frame conformance: every frame valid, periods, alive counters, staggering,
 // CTRL reactions, deterministic replay.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Physics sanity of the simulator: OCV curve, coulomb counting against the
 // reported RSOC, CC-CV tapering, paths, thermal models.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Scenario files: parsing, errors with their line, the shipped scenarios, and
 // timed execution.
 #include <gtest/gtest.h>

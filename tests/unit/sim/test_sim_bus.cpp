@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SimBus on a real io_context (real time, bounded by deadlines): frames
 // arrive through the handler, CTRL reaches the simulator, and no handler
 // runs after stop() or destruction, even when called from inside one.
@@ -8,9 +9,9 @@
 #include <set>
 
 #include "essd/module_bus.hpp"
-#include "hal/sim/sim_bus.hpp"
+#include "sim/sim_bus.hpp"
 
-namespace essd::hal {
+namespace essd::sim {
 namespace {
 
 using namespace std::chrono_literals;
@@ -33,8 +34,8 @@ TEST(SimBus, DeliversValidFramesAndTakesCtrl) {
         ids.insert(f.id);
         if (ids.count(bus::kInfoBase) && ids.count(bus::kInfoBase + 1)) io.stop();
       },
-      [&](LinkState s, const std::string&) { up = s == LinkState::up; });
-  EXPECT_EQ(bus.state(), LinkState::up);
+      [&](hal::LinkState s, const std::string&) { up = s == hal::LinkState::up; });
+  EXPECT_EQ(bus.state(), hal::LinkState::up);
   io.run_for(3s);
   EXPECT_TRUE(up);
   EXPECT_EQ(invalid, 0);
@@ -64,7 +65,7 @@ TEST(SimBus, StopInsideHandlerEndsDelivery) {
       nullptr);
   io.run_for(1s);  // returns early once no work is left
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(bus.state(), LinkState::down);
+  EXPECT_EQ(bus.state(), hal::LinkState::down);
 }
 
 TEST(SimBus, DestroyInsideHandlerIsSafe) {
@@ -76,7 +77,7 @@ TEST(SimBus, DestroyInsideHandlerIsSafe) {
         ++calls;
         bus.reset();
       },
-      [](LinkState, const std::string&) {});
+      [](hal::LinkState, const std::string&) {});
   io.run_for(1s);
   EXPECT_EQ(calls, 1);
 }
@@ -89,4 +90,4 @@ TEST(SimBus, BadScenarioIsInvalidArgument) {
 }
 
 }  // namespace
-}  // namespace essd::hal
+}  // namespace essd::sim

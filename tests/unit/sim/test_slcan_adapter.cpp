@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The simulated Lawicel adapter's replies, gating and resynchronisation.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Scenario [variety]: module-to-module differences of a real rack, seeded,
 // off by default (a scenario without the table leaves every module as before).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The web panel's embedded files as ess-gateway serves them: every file the
 // page names is embedded, content types, ETag/304, gzip, the page's CSP,
 // and GET /api/gateway.

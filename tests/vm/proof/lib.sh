@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for the daemon VM tests (sourced; bash). Each test runs as
 # root inside scripts/vm/run-in-vm: real vcan0, gpio-sim, i2c-stub. Usage of a test:
 #   test_xxx.sh BIN_DIR      (essd, ess-sim, essctl)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Module bus over SocketCAN, cross-checked with can-utils: ess-sim and essd
 # on vcan0; candump must see CTRL (0x080) every 100 ms with the protocol's
 # bytes, and a STATUS with CHG=0 sent by cansend must open the charge path at

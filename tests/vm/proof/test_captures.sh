@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Golden captures on real SocketCAN: each tests/data/captures/NAME.log is
 # played onto vcan0 by can-utils' canplayer (the recorded CTRL frames taken
 # out first: only module frames are played, as ess-sim --replay does) into

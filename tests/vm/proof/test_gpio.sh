@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # essd's panel GPIO on a gpio-sim chip made through configfs: path outputs,
 # LED, lamps and power hold read back from the simulator; DISP and SW ON
 # driven by the simulator's pulls; after SIGKILL every output is back at its

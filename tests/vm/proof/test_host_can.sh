@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The host CAN link (Pylontech frames) on a second vcan made by the test,
 # decoded from candump: identifiers, lengths, period, and the values that
 # follow from the simulated system (2 parallel modules, both paths closed).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# controller.md "Hard-wired inputs" on a gpio-sim chip: a chattering OV line
+# SPDX-License-Identifier: MIT
+# docs/core.md "Hard-wired inputs" on a gpio-sim chip: a chattering OV line
 # opens the charge path on its first low edge and keeps it open while it
 # chatters (only debounce_ms of quiet high counts as safe again); the discharge
 # path is not the OV line's business and stays closed. Prints the time from

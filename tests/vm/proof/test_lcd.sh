@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # essd's HD44780 on i2c-stub at 0x27: the kernel's smbus_write trace records
 # every expander byte; decoded, they must hold the 4-bit init sequence and
 # then exactly the four lines the API's display command reports.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The web panel's files, embedded at build time (web/CMakeLists.txt,
 // web/embed.cmake). Bodies live in static storage for the program's life.

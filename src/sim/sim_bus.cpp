@@ -1,4 +1,5 @@
-#include "hal/sim/sim_bus.hpp"
+// SPDX-License-Identifier: MIT
+#include "sim/sim_bus.hpp"
 
 #include <boost/asio/post.hpp>
 #include <stdexcept>
@@ -6,24 +7,24 @@
 
 #include "sim/scenario.hpp"
 
-namespace essd::hal {
+namespace essd::sim {
 namespace {
 
-constexpr auto kTick = std::chrono::milliseconds(sim::Simulator::kTickMs);
+constexpr auto kTick = std::chrono::milliseconds(Simulator::kTickMs);
 constexpr auto kMaxLag = std::chrono::seconds(1);
 
-sim::Scenario load(const sim::SimOptions& o) {
+Scenario load(const SimOptions& o) {
   if (o.scenario.empty()) return {};
   try {
-    return sim::load_scenario_file(o.scenario);
-  } catch (const sim::ScenarioError& e) {
+    return load_scenario_file(o.scenario);
+  } catch (const ScenarioError& e) {
     throw std::invalid_argument(e.what());
   }
 }
 
 }  // namespace
 
-SimBus::SimBus(boost::asio::io_context& io, sim::SimOptions options)
+SimBus::SimBus(boost::asio::io_context& io, SimOptions options)
     : io_(io), sim_(options, load(options)), timer_(io) {}
 
 SimBus::~SimBus() {
@@ -39,14 +40,14 @@ void SimBus::start(FrameHandler on_frame, StateHandler on_state) {
   on_frame_ = std::move(on_frame);
   on_state_ = std::move(on_state);
   running_ = true;
-  state_ = LinkState::up;
+  state_ = hal::LinkState::up;
   sim_.step(now());
   next_ = Clock::now() + kTick;
   std::weak_ptr<int> guard = life_;
   const std::string detail = "simulated " + std::to_string(sim_.module_count()) + " modules";
   boost::asio::post(io_, [this, guard, detail] {
     if (guard.expired() || !on_state_) return;
-    on_state_(LinkState::up, detail);
+    on_state_(hal::LinkState::up, detail);
   });
   schedule();
 }
@@ -54,7 +55,7 @@ void SimBus::start(FrameHandler on_frame, StateHandler on_state) {
 void SimBus::stop() {
   if (!running_) return;
   running_ = false;
-  state_ = LinkState::down;
+  state_ = hal::LinkState::down;
   life_ = std::make_shared<int>(0);  // expire every pending handler
   timer_.cancel();
 }
@@ -113,4 +114,4 @@ std::map<std::string, std::uint64_t> SimBus::counters() const {
           {"sim_late_ticks", late_ticks_}};
 }
 
-}  // namespace essd::hal
+}  // namespace essd::sim

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 #pragma once
-// The in-process simulator as a CanBus (essd --sim): a sim::Simulator stepped
+// The in-process simulator as a CanBus (essd --sim): a Simulator stepped
 // every 10 ms on a steady timer in real time; its frames arrive through the
 // frame handler, send() hands CTRL frames to it. SimHeatsink reads the
 // simulated controller heatsink.
@@ -13,13 +14,13 @@
 #include "hal/sensors/temperature_sensor.hpp"
 #include "sim/simulator.hpp"
 
-namespace essd::hal {
+namespace essd::sim {
 
-class SimBus : public CanBus {
+class SimBus : public hal::CanBus {
  public:
   /// Loads options.scenario when set; throws std::invalid_argument with
   /// "FILE:LINE: reason" for a bad scenario or bad options.
-  SimBus(boost::asio::io_context& io, sim::SimOptions options);
+  SimBus(boost::asio::io_context& io, SimOptions options);
   ~SimBus() override;
   SimBus(const SimBus&) = delete;
   SimBus& operator=(const SimBus&) = delete;
@@ -29,12 +30,12 @@ class SimBus : public CanBus {
   bool send(const CanFrame& frame) override;
   /// In-process: hands the frame to the simulator (allocates; --sim only).
   bool send_emergency(const CanFrame& frame) noexcept override;
-  LinkState state() const override { return state_; }
+  hal::LinkState state() const override { return state_; }
   std::map<std::string, std::uint64_t> counters() const override;
   std::string describe() const override { return "sim"; }
 
-  sim::Simulator& simulator() { return sim_; }
-  const sim::Simulator& simulator() const { return sim_; }
+  Simulator& simulator() { return sim_; }
+  const Simulator& simulator() const { return sim_; }
   double heatsink_c() const { return sim_.heatsink_c(); }
 
  private:
@@ -44,7 +45,7 @@ class SimBus : public CanBus {
   void on_tick();
 
   boost::asio::io_context& io_;
-  sim::Simulator sim_;
+  Simulator sim_;
   boost::asio::steady_timer timer_;
   Clock::time_point origin_ = Clock::now();
   Clock::time_point next_{};
@@ -52,14 +53,14 @@ class SimBus : public CanBus {
   // it, so a late or re-entrant handler sees it expired and returns.
   std::shared_ptr<int> life_ = std::make_shared<int>(0);
   bool running_ = false;
-  LinkState state_ = LinkState::down;
+  hal::LinkState state_ = hal::LinkState::down;
   FrameHandler on_frame_;
   StateHandler on_state_;
   std::uint64_t rx_frames_ = 0, tx_frames_ = 0, tx_dropped_ = 0, late_ticks_ = 0;
 };
 
 /// The controller's heatsink temperature from a SimBus (which must outlive it).
-class SimHeatsink : public TemperatureSensor {
+class SimHeatsink : public hal::TemperatureSensor {
  public:
   explicit SimHeatsink(const SimBus& bus) : bus_(bus) {}
   std::optional<double> read_c() override { return bus_.heatsink_c(); }
@@ -69,4 +70,4 @@ class SimHeatsink : public TemperatureSensor {
   const SimBus& bus_;
 };
 
-}  // namespace essd::hal
+}  // namespace essd::sim
