@@ -17,14 +17,10 @@
 #include "daemon/logging.hpp"
 #include "essd/module_bus.hpp"
 #include "essd/version.hpp"
-#include "hal/can/make_can_bus.hpp"
 #include "hal/lcd/make_lcd.hpp"
-#include "hal/sensors/async_temperature.hpp"
-#include "hal/sensors/sysfs_temperature.hpp"
 #include "history/history.hpp"
 #include "host/host_can_link.hpp"
 #include "host/modbus_link.hpp"
-#include "sim/sim_bus.hpp"
 
 namespace essd::daemon {
 
@@ -82,9 +78,7 @@ int App::start() {
   {
     std::string lock_error;
     if (!api::acquire_instance_lock(config_.api.socket, instance_lock_, lock_error)) {
-      spdlog::error("{}", lock_error);
-      std::fprintf(stderr, "essd: %s\n", lock_error.c_str());
-      return kExitRuntime;
+      return fail_start({kExitRuntime, lock_error});
     }
   }
   // 1. Outputs first, all at their safe level, before anything can close a path.
@@ -92,8 +86,7 @@ int App::start() {
   pins_ = hal::make_panel_pins(io_, config_.panel, pin_errors);
   if (!pin_errors.empty()) {
     for (const auto& e : pin_errors) spdlog::error("panel: {}", e);
-    std::fprintf(stderr, "essd: cannot open the configured GPIO lines (see above)\n");
-    return kExitRuntime;
+    return fail_start({kExitRuntime, "cannot open the configured GPIO lines (see above)"});
   }
   apply_outputs();  // controller not yet there: paths open
   // From here an internal error drives these outputs open (fail_safe.hpp).
@@ -138,12 +131,7 @@ int App::start() {
   restore_set_op();  // a SetOp DISCONNECT from before the restart (app_host.cpp)
 
   // 4. The module bus and the heatsink sensor.
-  std::string error;
-  if (!start_bus(error)) {
-    spdlog::error("{}", error);
-    std::fprintf(stderr, "essd: %s\n", error.c_str());
-    return error.rfind("scenario", 0) == 0 ? kExitUsage : kExitRuntime;
-  }
+  if (auto error = start_bus()) return fail_start(*error);
   fail_safe::arm({pins_.charge_path.get(), pins_.discharge_path.get(), bus_.get()});
 
   // 5. The panel display.
@@ -172,11 +160,8 @@ int App::start() {
   render_ = std::make_unique<RenderWorker>(io_);
   server_ = std::make_unique<api::Server>(io_, *this, so);
   std::vector<std::string> warnings;
-  if (!server_->start(error, warnings)) {
-    spdlog::error("API: {}", error);
-    std::fprintf(stderr, "essd: %s\n", error.c_str());
-    return kExitRuntime;
-  }
+  std::string error;
+  if (!server_->start(error, warnings)) return fail_start({kExitRuntime, "API: " + error});
   for (const auto& w : warnings) spdlog::warn("API: {}", w);
 
   // 7. Inputs, host links, signals, the tick.
@@ -200,36 +185,12 @@ int App::start() {
   return kExitOk;
 }
 
-bool App::start_bus(std::string& error) {
-  if (cl_.sim_modules) {
-    sim::SimOptions o;
-    o.model = config_.system.model;
-    o.topology = config_.system.topology;
-    o.modules = *cl_.sim_modules;
-    o.ambient_c = config_.sim.ambient_c;
-    o.initial_soc_pct = config_.sim.initial_soc_pct;
-    o.seed = config_.sim.seed;
-    o.scenario = config_.sim.scenario;
-    try {
-      auto b = std::make_unique<sim::SimBus>(io_, o);
-      sim_bus_ = b.get();
-      heatsink_ = std::make_unique<sim::SimHeatsink>(*b);
-      bus_ = std::move(b);
-    } catch (const std::exception& e) {
-      error = std::string("scenario/simulator: ") + e.what();
-      return false;
-    }
-  } else {
-    bus_ = hal::make_can_bus(io_, config_.bus.transport, config_.bus.interface, config_.bus.device,
-                             config_.bus.baud, config_.bus.bitrate, config_.bus.restart_ms, error);
-    if (!bus_) return false;
-    if (!config_.limits.heatsink_sensor.empty()) {
-      // The read of an I2C hwmon file is a bus transfer: off the loop, on a
-      // worker; a stale (> 1 s) or failed reading reads as a trip.
-      heatsink_ = std::make_unique<hal::AsyncTemperatureSensor>(
-          std::make_unique<hal::SysfsTemperatureSensor>(config_.limits.heatsink_sensor));
-    }
-  }
+std::optional<StartError> App::start_bus() {
+  BusDevices devices;
+  if (auto error = make_bus_devices(io_, config_, cl_, devices)) return error;
+  bus_ = std::move(devices.bus);
+  heatsink_ = std::move(devices.heatsink);
+  sim_bus_ = devices.sim;
   wrap_bus_for_recording();
   std::weak_ptr<bool> alive = alive_;
   bus_->start(
@@ -241,7 +202,14 @@ bool App::start_bus(std::string& error) {
         if (alive.expired() || !*alive.lock()) return;
         on_bus_state(s, detail);
       });
-  return true;
+  return std::nullopt;
+}
+
+int App::fail_start(const StartError& error) {
+  // Once: spdlog writes to stderr, or to the journal when stderr is the
+  // journal (a second line on stderr would be the same line twice there).
+  spdlog::error("{}", error.message);
+  return error.exit_code;
 }
 
 void App::start_inputs() {

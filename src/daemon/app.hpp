@@ -19,6 +19,7 @@
 #include "core/controller.hpp"
 #include "daemon/bus_recorder.hpp"
 #include "daemon/command_line.hpp"
+#include "daemon/devices.hpp"
 #include "daemon/latch_saver.hpp"
 #include "daemon/loop_lag.hpp"
 #include "daemon/refusal_summary.hpp"
@@ -84,7 +85,8 @@ class App : public api::Backend {
 
  private:
   MonoMs now() const;
-  bool start_bus(std::string& error);
+  std::optional<StartError> start_bus();
+  int fail_start(const StartError& error);
   void start_inputs();
   void start_host_links();
   void restore_set_op();

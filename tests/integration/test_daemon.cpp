@@ -281,6 +281,35 @@ TEST(Daemon, SecondInstanceOnTheSameSocketRefused) {
   EXPECT_TRUE(rig.essd().running());
 }
 
+TEST(Daemon, StartUpErrorsCarryTheirExitCodeAndAreLoggedOnce) {
+  // The device factory's typed error picks the exit code (2: the
+  // configuration or a scenario is wrong; 1: the system refuses), and the
+  // reason is logged once (under systemd a second copy on stderr would be
+  // the same line twice in the journal).
+  Rig rig(Rig::Bus::in_process_sim, 1);
+  write_file(rig.dir / "bad-scenario.toml", "[scenario\nthis is not TOML\n");
+  write_file(rig.config_path(),
+             rig.config_text("[sim]\nscenario = \"" + (rig.dir / "bad-scenario.toml") + "\"\n"));
+  SpawnOptions o;
+  o.output_file = rig.dir / "scenario.log";
+  Child bad({bin("essd"), "--config", rig.config_path(), "--sim", "1"}, o);
+  EXPECT_EQ(bad.wait(Ms(10000)), 2);
+  const std::string log = read_file(rig.dir / "scenario.log");
+  const auto first = log.find("scenario/simulator: ");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("scenario/simulator: ", first + 1), std::string::npos) << "logged twice:\n"
+                                                                            << log;
+  // A running essd holds the instance lock: the second one exits 1, once.
+  rig.start();
+  o.output_file = rig.dir / "second.log";
+  Child second({bin("essd"), "--config", rig.config_path(), "--sim", "1"}, o);
+  EXPECT_EQ(second.wait(Ms(10000)), 1);
+  const std::string log2 = read_file(rig.dir / "second.log");
+  const auto at = log2.find("another essd is running");
+  ASSERT_NE(at, std::string::npos) << log2;
+  EXPECT_EQ(log2.find("another essd is running", at + 1), std::string::npos) << log2;
+}
+
 TEST(Daemon, CheckConfigReportsFileAndLine) {
   TempDir d;
   write_file(d / "bad.toml", "[limits]\ncharge_voltage_per_module = 99.0\n");
