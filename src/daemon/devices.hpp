@@ -2,7 +2,7 @@
 #pragma once
 // The device factory: turns the configuration (and --sim) into the module
 // bus and the heatsink sensor, or into a typed start-up error that carries
-// its exit code (docs/configuration.md "Exit codes"). App owns what it
+// its exit code (docs/configuration.md, "Command line": exit codes). App owns what it
 // returns; nothing here is started.
 #include <boost/asio/io_context.hpp>
 #include <memory>
