@@ -45,12 +45,10 @@ std::string errno_text(int err) {
 }  // namespace
 
 std::vector<CanFilter> module_bus_filters() {
-  return {
-      {0x080, 0x7FF, false},           // CTRL (another controller on the bus)
-      {0x100, 0x7C0, false},           // 0x100-0x13F STATUS, ALARMS, CELL_V, CELL_T
-      {0x140, 0x7F0, false},           // 0x140-0x14F INFO
-      {0x00000000, 0x00000000, true},  // every extended frame, to be counted
-  };
+  // Every frame: the contract counts identifiers it does not define, remote
+  // and extended frames (docs/codec.md), so the codec must see them. The
+  // module bus carries nothing else worth sparing the loop from.
+  return accept_all_filters();
 }
 
 std::vector<CanFilter> accept_all_filters() {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// CanBus over a raw SocketCAN socket (can0, vcan0). Kernel receive filter for
-// the configured identifiers, error frames mapped to LinkState, receive-queue
-// overflow counted, transmit never blocks (bounded queue, retried when the
-// socket can take more). A missing interface or a kernel without AF_CAN puts
-// the link down with that detail and is retried every second.
+// CanBus over a raw SocketCAN socket (can0, vcan0). Kernel receive filter
+// (everything on the module bus; the host link's ids on its own), error frames mapped to LinkState,
+// receive-queue overflow counted, transmit never blocks (bounded queue, retried when the socket can
+// take more). A missing interface or a kernel without AF_CAN puts the link down with that detail
+// and is retried every second.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -29,9 +29,9 @@ struct CanFilter {
   bool operator==(const CanFilter&) const = default;
 };
 
-/// CTRL 0x080, 0x100-0x13F (STATUS/ALARMS/CELL_V/CELL_T), 0x140-0x14F (INFO),
-/// plus every extended frame so that the codec can count them (docs/codec.md:
-/// "ignored (counted, never acted on)"). Remote frames with our ids pass too.
+/// Every standard and extended frame, remote ones included: the codec counts
+/// what the module bus does not define (docs/codec.md: unknown identifiers,
+/// remote and extended frames are "ignored and counted").
 std::vector<CanFilter> module_bus_filters();
 /// Everything (standard and extended).
 std::vector<CanFilter> accept_all_filters();

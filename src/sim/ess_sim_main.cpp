@@ -207,7 +207,8 @@ int run(int argc, char** argv) {
   } else {
 #ifdef ESSD_SIM_HAVE_SOCKETCAN
     // The simulator must hear CTRL (0x080) and nothing else matters to it.
-    can = std::make_unique<hal::SocketCanBus>(io, can_iface);
+    can = std::make_unique<hal::SocketCanBus>(
+        io, can_iface, 0, 0, hal::SocketCanOptions{.filters = {{0x080, 0x7FF, false}}});
     out = [&](const CanFrame& f) { can->send(f); };
 #else
     std::cerr << "ess-sim: built without SocketCAN support (essd_hal_can missing)\n";

@@ -100,22 +100,27 @@ TEST(SocketCan, ReceivesFilteredFramesFromAnotherSocket) {
   ASSERT_EQ(rec.states.size(), 1u);
   EXPECT_EQ(rec.states[0].second, "vcan0 up");
   Peer peer("vcan0");
-  peer.send(0x200, {1, 2});  // foreign: the kernel filter drops it
+  peer.send(0x200, {1, 2});  // not a module bus id: passed on for the codec to count
   peer.send(0x07F, {});
   peer.send(0x150, {});
   peer.send(0x103, {0xC8, 0x14, 0x10, 0xFF, 0x50, 0x53, 0x07, 0x13});
   peer.send(0x080, {1, 0, 42, 0, 0, 0, 0, 0});
   peer.send(0x14F, {});
   peer.send(0x12345678 | CAN_EFF_FLAG, {0xAA});  // passed on so the codec can count it
-  peer.send(0x7A3 | CAN_RTR_FLAG, {});           // remote, foreign id: dropped
-  ASSERT_TRUE(run_until(io, [&] { return rec.frames.size() >= 4; }));
+  peer.send(0x7A3 | CAN_RTR_FLAG, {});           // remote, foreign id: counted too
+  ASSERT_TRUE(run_until(io, [&] { return rec.frames.size() >= 8; }));
   run_for(io, 50ms);
-  ASSERT_EQ(rec.frames.size(), 4u);
-  EXPECT_EQ(format_frame(rec.frames[0]), "103#C81410FF50530713");
-  EXPECT_EQ(format_frame(rec.frames[1]), "080#01002A0000000000");
-  EXPECT_EQ(format_frame(rec.frames[2]), "14F#");
-  EXPECT_EQ(format_frame(rec.frames[3]), "12345678#AA");
-  EXPECT_EQ(bus.counters().at("rx_frames"), 4u);
+  ASSERT_EQ(rec.frames.size(), 8u);
+  EXPECT_EQ(format_frame(rec.frames[0]), "200#0102");
+  EXPECT_EQ(format_frame(rec.frames[1]), "07F#");
+  EXPECT_EQ(format_frame(rec.frames[2]), "150#");
+  EXPECT_EQ(format_frame(rec.frames[3]), "103#C81410FF50530713");
+  EXPECT_EQ(format_frame(rec.frames[4]), "080#01002A0000000000");
+  EXPECT_EQ(format_frame(rec.frames[5]), "14F#");
+  EXPECT_EQ(format_frame(rec.frames[6]), "12345678#AA");
+  EXPECT_TRUE(rec.frames[7].remote);
+  EXPECT_EQ(rec.frames[7].id, 0x7A3u);
+  EXPECT_EQ(bus.counters().at("rx_frames"), 8u);
 }
 
 TEST(SocketCan, RemoteFramesWithOurIdsPass) {
