@@ -55,8 +55,8 @@ ok "CTRL every 100 ms, mode 0, both paths closed, alive +1, bytes 3-7 zero"
 # 1 with alive 5. One frame: the next frame from the simulator says CHG=1.
 mark=$(wc -l <"$T/candump.log")
 cansend vcan0 '100#C81400003C000615'
-wait_for 5 "the injected STATUS on the bus" grep -q ' 100#C81400003C000615' "$T/candump.log"
-wait_for 5 "a CTRL after the injected STATUS" sh -c "tail -n +$mark '$T/candump.log' | sed -n '/ 100#C81400003C000615/,\$p' | grep -q ' 080#'"
+wait_for 20 "the injected STATUS on the bus" grep -q ' 100#C81400003C000615' "$T/candump.log"
+wait_for 20 "a CTRL after the injected STATUS" sh -c "tail -n +$mark '$T/candump.log' | sed -n '/ 100#C81400003C000615/,\$p' | grep -q ' 080#'"
 first=$(tail -n +"$mark" "$T/candump.log" | sed -n '/ 100#C81400003C000615/,$p' | grep -m1 ' 080#')
 inj=$(tail -n +"$mark" "$T/candump.log" | grep -m1 ' 100#C81400003C000615')
 echo "injected: $inj"
@@ -65,5 +65,5 @@ echo "next CTRL: $first"
 lag=$(awk -v a="$inj" -v b="$first" 'BEGIN { split(a, x, /[()]/); split(b, y, /[()]/); printf "%d", (y[2] - x[2]) * 1000 }')
 echo "CHG=0 -> CTRL with charge open: ${lag} ms"
 [ "$lag" -lt $((50 * SCALE)) ] || fail "CTRL came ${lag} ms after the STATUS: not sent at once"
-wait_for 5 "path_open event naming module 0's CHG line" json_has events 'module_chg_line:0'
+wait_for 20 "path_open event naming module 0's CHG line" json_has events 'module_chg_line:0'
 ok "cansend STATUS CHG=0 opened the charge path at once (${lag} ms), event logged"
