@@ -6,6 +6,9 @@
 # is no event to block on from a shell); nothing sleeps a fixed time to get
 # a result, and every wait fails loudly with what it waited for.
 set -euo pipefail
+# One stream: the VM runner keeps only stdout in the ctest log, and a
+# FAIL line with its log tails must reach it.
+exec 2>&1
 
 BIN=${1:?usage: $0 BIN_DIR}
 ESSD=$BIN/essd

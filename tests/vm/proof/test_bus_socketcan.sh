@@ -15,7 +15,8 @@ wait_closed 2
 # --- CTRL period and bytes over 3 s of steady state --------------------------
 mark=$(wc -l <"$T/candump.log")
 wait_for 10 "3 s of CTRL frames" sh -c "tail -n +$mark '$T/candump.log' | grep -c ' 080#' | awk '{exit !(\$1 >= 30)}'"
-tail -n +"$mark" "$T/candump.log" | grep ' 080#' | head -n 30 >"$T/ctrl.txt"
+# awk reads to the end: `grep | head` would SIGPIPE grep, fatal under pipefail.
+tail -n +"$mark" "$T/candump.log" | awk '/ 080#/ && n < 30 { print; n++ }' >"$T/ctrl.txt"
 # Each line: (SEC.USEC) vcan0 080#MMPPAA0000000000
 awk '
   function hex(s,   i, v) { v = 0; s = tolower(s); for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
@@ -57,8 +58,11 @@ mark=$(wc -l <"$T/candump.log")
 cansend vcan0 '100#C81400003C000615'
 wait_for 20 "the injected STATUS on the bus" grep -q ' 100#C81400003C000615' "$T/candump.log"
 wait_for 20 "a CTRL after the injected STATUS" sh -c "tail -n +$mark '$T/candump.log' | sed -n '/ 100#C81400003C000615/,\$p' | grep -q ' 080#'"
-first=$(tail -n +"$mark" "$T/candump.log" | sed -n '/ 100#C81400003C000615/,$p' | grep -m1 ' 080#')
-inj=$(tail -n +"$mark" "$T/candump.log" | grep -m1 ' 100#C81400003C000615')
+# From a copy, by awk alone: `cmd | grep -m1` under pipefail fails at random
+# when grep's early exit hands the writer a SIGPIPE (silently, through set -e).
+tail -n +"$mark" "$T/candump.log" >"$T/after-inject.txt"
+first=$(awk '/ 100#C81400003C000615/ { seen = 1 } seen && / 080#/ { print; exit }' "$T/after-inject.txt")
+inj=$(awk '/ 100#C81400003C000615/ { print; exit }' "$T/after-inject.txt")
 echo "injected: $inj"
 echo "next CTRL: $first"
 [ "$(echo "$first" | sed 's/.*080#..\(..\).*/\1/')" = "02" ] || fail "first CTRL after CHG=0 does not open the charge path only"

@@ -22,7 +22,7 @@ for id in 351:16 355:8 356:12 359:16 35C:4 35E:16; do
   [ ${#d} = "${id#*:}" ] || fail "0x${id%:*}: data '$d' has not ${id#*:} hex digits"
 done
 # Period: 10 frames of 0x351 span 9 x 200 ms.
-span=$(grep ' 351#' "$T/host.txt" | head -n 10 | awk '{ t = substr($1, 2, length($1) - 2); if (NR == 1) a = t; b = t } END { printf "%d", (b - a) * 1000 }')
+span=$(awk '/ 351#/ && n < 10 { t = substr($1, 2, length($1) - 2); if (n == 0) a = t; b = t; n++ } END { printf "%d", (b - a) * 1000 }' "$T/host.txt")
 echo "0x351 x10 span ${span} ms"
 [ "$span" -ge 1600 ] && [ "$span" -le 2000 ] || fail "0x351 period not 200 ms"
 # CVL 57.6 V (1 in series) = 576 = 0x0240; CCL 48.0 A = 480 = 0x01E0 (2 x 24 A);
