@@ -151,10 +151,10 @@ void SlcanBus::try_open() {
 
 void SlcanBus::schedule_retry() {
   retry_timer_.expires_after(options_.retry_interval);
-  retry_timer_.async_wait([this, life = std::weak_ptr<int>(life_)](boost::system::error_code ec) {
-    if (ec || life.expired() || !running_) return;
+  retry_timer_.async_wait(lifetime_.guard([this](boost::system::error_code ec) {
+    if (ec || !running_) return;
     try_open();
-  });
+  }));
 }
 
 void SlcanBus::close_device(const std::string& why) {
@@ -173,12 +173,10 @@ void SlcanBus::close_device(const std::string& why) {
 }
 
 void SlcanBus::start_read() {
-  tty_->async_read_some(asio::buffer(rbuf_),
-                        [this, life = std::weak_ptr<int>(life_), gen = generation_](
-                            const boost::system::error_code& ec, std::size_t n) {
-                          if (life.expired()) return;
-                          on_read(ec, n, gen);
-                        });
+  tty_->async_read_some(
+      asio::buffer(rbuf_),
+      lifetime_.guard([this, gen = generation_](const boost::system::error_code& ec,
+                                                std::size_t n) { on_read(ec, n, gen); }));
 }
 
 void SlcanBus::on_read(const boost::system::error_code& ec, std::size_t n, std::uint64_t gen) {
@@ -219,13 +217,12 @@ void SlcanBus::handle_output(const slcan::Output& out) {
 void SlcanBus::send_setup_command() {
   enqueue(setup_[setup_index_], false);
   reply_timer_.expires_after(options_.reply_timeout);
-  reply_timer_.async_wait(
-      [this, life = std::weak_ptr<int>(life_), gen = generation_](boost::system::error_code ec) {
-        if (ec || life.expired() || gen != generation_ || phase_ != Phase::setup) return;
-        std::string cmd = setup_[setup_index_];
-        cmd.pop_back();  // drop '\r' for the message
-        close_device(device_ + ": adapter did not answer " + cmd);
-      });
+  reply_timer_.async_wait(lifetime_.guard([this, gen = generation_](boost::system::error_code ec) {
+    if (ec || gen != generation_ || phase_ != Phase::setup) return;
+    std::string cmd = setup_[setup_index_];
+    cmd.pop_back();  // drop '\r' for the message
+    close_device(device_ + ": adapter did not answer " + cmd);
+  }));
 }
 
 void SlcanBus::setup_reply(bool error) {
@@ -256,19 +253,19 @@ void SlcanBus::enqueue(std::string line, bool frame) {
 void SlcanBus::write_next() {
   if (txq_.empty() || !tty_) return;
   writing_ = true;
-  asio::async_write(*tty_, asio::buffer(txq_.front().text),
-                    [this, life = std::weak_ptr<int>(life_), gen = generation_](
-                        const boost::system::error_code& ec, std::size_t) {
-                      if (life.expired() || gen != generation_ || !running_) return;
-                      writing_ = false;
-                      if (ec) {
-                        close_device(device_ + ": write failed (" + ec.message() + ")");
-                        return;
-                      }
-                      if (txq_.front().frame) ++tx_frames_;
-                      txq_.pop_front();
-                      write_next();
-                    });
+  asio::async_write(
+      *tty_, asio::buffer(txq_.front().text),
+      lifetime_.guard([this, gen = generation_](const boost::system::error_code& ec, std::size_t) {
+        if (gen != generation_ || !running_) return;
+        writing_ = false;
+        if (ec) {
+          close_device(device_ + ": write failed (" + ec.message() + ")");
+          return;
+        }
+        if (txq_.front().frame) ++tx_frames_;
+        txq_.pop_front();
+        write_next();
+      }));
 }
 
 }  // namespace essd::hal

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "essd/lifetime.hpp"
 #include "essd/slcan.hpp"
 #include "hal/can/can_bus.hpp"
 
@@ -69,10 +70,10 @@ class SlcanBus : public CanBus {
   std::optional<boost::asio::posix::stream_descriptor> tty_;
   boost::asio::steady_timer retry_timer_;
   boost::asio::steady_timer reply_timer_;
-  // Handlers hold a weak_ptr to this token: once the bus is destroyed they
+  // Guards the handlers that capture this: once the bus is destroyed they
   // return without touching it. generation_ tells a handler whether the
   // descriptor it was started on is still the current one.
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  Lifetime lifetime_;
   std::uint64_t generation_ = 0;
   bool running_ = false;
   bool ever_up_ = false;

@@ -209,10 +209,10 @@ void SocketCanBus::try_open() {
 
 void SocketCanBus::schedule_retry() {
   retry_timer_.expires_after(options_.retry_interval);
-  retry_timer_.async_wait([this, life = std::weak_ptr<int>(life_)](boost::system::error_code ec) {
-    if (ec || life.expired() || !running_) return;
+  retry_timer_.async_wait(lifetime_.guard([this](boost::system::error_code ec) {
+    if (ec || !running_) return;
     try_open();
-  });
+  }));
 }
 
 void SocketCanBus::close_socket(const std::string& why) {
@@ -228,12 +228,11 @@ void SocketCanBus::close_socket(const std::string& why) {
 }
 
 void SocketCanBus::wait_readable() {
-  sock_->async_wait(
-      asio::posix::descriptor_base::wait_read,
-      [this, life = std::weak_ptr<int>(life_), gen = generation_](boost::system::error_code ec) {
-        if (ec || life.expired() || gen != generation_ || !running_) return;
-        drain_socket();
-      });
+  sock_->async_wait(asio::posix::descriptor_base::wait_read,
+                    lifetime_.guard([this, gen = generation_](boost::system::error_code ec) {
+                      if (ec || gen != generation_ || !running_) return;
+                      drain_socket();
+                    }));
 }
 
 }  // namespace essd::hal

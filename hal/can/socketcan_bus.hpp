@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "essd/lifetime.hpp"
 #include "hal/can/can_bus.hpp"
 
 namespace essd::hal {
@@ -89,7 +90,7 @@ class SocketCanBus : public CanBus {
   boost::asio::steady_timer retry_timer_;
   boost::asio::steady_timer tx_timer_;
   boost::asio::steady_timer restart_timer_;
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
   std::uint64_t generation_ = 0;
   bool running_ = false;
   bool reported_ = false;

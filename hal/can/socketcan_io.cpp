@@ -101,10 +101,10 @@ void SocketCanBus::schedule_bus_off_restart() {
   if (restart_ms_ <= 0) return;
   restart_timer_.expires_after(std::chrono::milliseconds(restart_ms_));
   restart_timer_.async_wait(
-      [this, life = std::weak_ptr<int>(life_), gen = generation_](boost::system::error_code ec) {
-        if (ec || life.expired() || gen != generation_ || state_ != LinkState::bus_off) return;
+      lifetime_.guard([this, gen = generation_](boost::system::error_code ec) {
+        if (ec || gen != generation_ || state_ != LinkState::bus_off) return;
         ::can_do_restart(interface_.c_str());  // EBUSY if the kernel already restarted it
-      });
+      }));
 }
 
 bool SocketCanBus::write_now(const CanFrame& frame, int& err) {
@@ -177,12 +177,11 @@ void SocketCanBus::flush_queue() {
 
 void SocketCanBus::wait_writable(bool enobufs) {
   write_wait_ = true;
-  auto resume = [this, life = std::weak_ptr<int>(life_),
-                 gen = generation_](boost::system::error_code ec) {
-    if (ec || life.expired() || gen != generation_ || !running_) return;
+  auto resume = lifetime_.guard([this, gen = generation_](boost::system::error_code ec) {
+    if (ec || gen != generation_ || !running_) return;
     write_wait_ = false;
     flush_queue();
-  };
+  });
   if (enobufs) {
     // ENOBUFS means the device queue is full while the socket still polls
     // writable; waiting for writability would spin, so back off on a timer.

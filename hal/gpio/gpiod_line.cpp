@@ -159,7 +159,7 @@ void GpiodInputPin::stop() {
   boost::system::error_code ec;
   sd_.cancel(ec);
   timer_.cancel();
-  alive_ = std::make_shared<int>(0);  // queued handlers from before see a dead token
+  lifetime_.renew();  // handlers queued before do nothing
 }
 
 void GpiodInputPin::report(bool level, MonoMs steady_when) {
@@ -171,10 +171,9 @@ void GpiodInputPin::report(bool level, MonoMs steady_when) {
 }
 
 void GpiodInputPin::wait_event() {
-  std::weak_ptr<int> token = alive_;
   sd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                 [this, token](const boost::system::error_code& ec) {
-                   if (ec == boost::asio::error::operation_aborted || token.expired()) return;
+                 lifetime_.guard([this](const boost::system::error_code& ec) {
+                   if (ec == boost::asio::error::operation_aborted) return;
                    if (ec) {
                      // The fd is broken: a button keeps its last level, an
                      // interlock input counts as unsafe from now on.
@@ -188,7 +187,7 @@ void GpiodInputPin::wait_event() {
                    }
                    on_readable();
                    if (running_) wait_event();
-                 });
+                 }));
 }
 
 MonoMs GpiodInputPin::drain_edges() {
@@ -257,11 +256,10 @@ void GpiodInputPin::arm_timer() {
     return;
   }
   timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(*due)));
-  std::weak_ptr<int> token = alive_;
-  timer_.async_wait([this, token](const boost::system::error_code& ec) {
-    if (ec == boost::asio::error::operation_aborted || token.expired()) return;
+  timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
     on_timer();
-  });
+  }));
 }
 
 void GpiodInputPin::on_timer() {

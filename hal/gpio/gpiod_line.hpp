@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "essd/lifetime.hpp"
 #include "hal/gpio/debouncer.hpp"
 #include "hal/gpio/input_pin.hpp"
 #include "hal/gpio/interlock_filter.hpp"
@@ -123,7 +124,7 @@ class GpiodInputPin final : public InputPin {
   MonoClock clock_;
   bool running_ = false;
   bool failed_ = false;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers check it
+  Lifetime lifetime_;  // guards the handlers that capture this
   std::uint64_t errors_ = 0;
 };
 

@@ -21,7 +21,7 @@ Hd44780I2c::Hd44780I2c(boost::asio::io_context& io, std::unique_ptr<I2cDevice> d
 }
 
 Hd44780I2c::~Hd44780I2c() {
-  alive_.reset();
+  lifetime_.end();
   timer_.cancel();
 }
 
@@ -44,12 +44,10 @@ void Hd44780I2c::kick() {
 
 void Hd44780I2c::schedule(int wait_ms) {
   scheduled_ = true;
-  std::weak_ptr<int> token = alive_;
-  const auto run = [this, token] {
-    if (token.expired()) return;
+  const auto run = lifetime_.guard([this] {
     scheduled_ = false;
     pump();
-  };
+  });
   if (wait_ms <= 0) {
     boost::asio::post(io_, run);
     return;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "essd/lifetime.hpp"
 #include "hal/lcd/hd44780_codec.hpp"
 #include "hal/lcd/i2c_device.hpp"
 #include "hal/lcd/lcd.hpp"
@@ -67,7 +68,7 @@ class Hd44780I2c final : public Lcd {
   bool scheduled_ = false;
   int backoff_ms_;
   Stats stats_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::hal

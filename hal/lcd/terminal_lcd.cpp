@@ -50,7 +50,7 @@ TerminalLcd::TerminalLcd(boost::asio::io_context& io, KeyHandler on_key, int in_
 }
 
 TerminalLcd::~TerminalLcd() {
-  alive_.reset();
+  lifetime_.end();
   if (in_) {
     boost::system::error_code ec;
     in_->close(ec);  // closes the duplicate
@@ -66,15 +66,16 @@ std::optional<essd::Press> TerminalLcd::key_to_press(char c) {
 }
 
 void TerminalLcd::read_keys() {
-  std::weak_ptr<int> token = alive_;
+  // on_key_ may destroy this LCD: the watch says whether to read on.
   in_->async_read_some(boost::asio::buffer(buf_),
-                       [this, token](const boost::system::error_code& ec, std::size_t n) {
-                         if (token.expired() || ec) return;  // EOF or closed: no more keys
-                         for (std::size_t i = 0; i < n; ++i) {
+                       lifetime_.guard([this, watch = lifetime_.watch()](
+                                           const boost::system::error_code& ec, std::size_t n) {
+                         if (ec) return;  // EOF or closed: no more keys
+                         for (std::size_t i = 0; i < n && !watch.ended(); ++i) {
                            if (auto p = key_to_press(buf_[i]); p && on_key_) on_key_(*p);
                          }
-                         if (!token.expired()) read_keys();
-                       });
+                         if (!watch.ended()) read_keys();
+                       }));
 }
 
 std::string TerminalLcd::render(const PanelView& v) {

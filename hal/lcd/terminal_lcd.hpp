@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "essd/lifetime.hpp"
 #include "essd/panel_view.hpp"
 #include "hal/lcd/lcd.hpp"
 
@@ -54,7 +55,7 @@ class TerminalLcd final : public Lcd {
   std::optional<boost::asio::posix::stream_descriptor> in_;
   std::array<char, 64> buf_{};
   std::optional<PanelView> last_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::hal

@@ -29,7 +29,7 @@ Server::Server(asio::io_context& io, Backend& backend, ServerOptions options)
 
 Server::~Server() {
   stop();
-  *alive_ = false;
+  lifetime_.end();
 }
 
 bool Server::start(std::string& error, std::vector<std::string>& warnings) {
@@ -80,22 +80,21 @@ void Server::stop() {
 }
 
 void Server::accept() {
-  std::weak_ptr<bool> alive = alive_;
-  acceptor_.async_accept([this, alive](const boost::system::error_code& ec, stream::socket s) {
-    if (alive.expired() || !*alive.lock()) return;
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      on_accept(std::move(s));
-      accept();
-      return;
-    }
-    // EMFILE and friends: retry later instead of spinning on the error.
-    accept_retry_.expires_after(std::chrono::milliseconds(100));
-    accept_retry_.async_wait([this, alive](const boost::system::error_code& ec2) {
-      if (alive.expired() || !*alive.lock() || ec2) return;
-      if (acceptor_.is_open()) accept();
-    });
-  });
+  acceptor_.async_accept(
+      lifetime_.guard([this](const boost::system::error_code& ec, stream::socket s) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        if (!ec) {
+          on_accept(std::move(s));
+          accept();
+          return;
+        }
+        // EMFILE and friends: retry later instead of spinning on the error.
+        accept_retry_.expires_after(std::chrono::milliseconds(100));
+        accept_retry_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec2) {
+          if (ec2) return;
+          if (acceptor_.is_open()) accept();
+        }));
+      }));
 }
 
 void Server::on_accept(stream::socket socket) {
@@ -103,17 +102,10 @@ void Server::on_accept(stream::socket socket) {
   boost::system::error_code ec;
   socket.non_blocking(true, ec);
   Peer peer = peer_credentials(socket.native_handle(), admin_gid_valid_, admin_gid_);
-  std::weak_ptr<bool> alive = alive_;
   auto session = std::make_shared<Session>(
       std::move(socket), dispatcher_, peer, options_.max_queued_bytes,
-      [this, alive](Session* s, Session::End why) {
-        if (alive.expired() || !*alive.lock()) return;
-        on_closed(s, why);
-      },
-      [this, alive](Session* s) {
-        if (alive.expired() || !*alive.lock()) return;
-        on_watch(s);
-      });
+      lifetime_.guard([this](Session* s, Session::End why) { on_closed(s, why); }),
+      lifetime_.guard([this](Session* s) { on_watch(s); }));
   if (auto why = admission(peer); !why.empty()) {
     // Not registered: the pending write keeps it alive until it is sent.
     session->reject(Dispatcher::error_line(nullptr, "unavailable", why));
@@ -152,12 +144,11 @@ void Server::arm_idle_sweep() {
   auto period = std::clamp<std::chrono::milliseconds>(
       options_.idle_timeout / 4, std::chrono::milliseconds(50), std::chrono::milliseconds(5000));
   idle_timer_.expires_after(period);
-  std::weak_ptr<bool> alive = alive_;
-  idle_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || !*alive.lock() || ec) return;
+  idle_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec) return;
     sweep_idle();
     arm_idle_sweep();
-  });
+  }));
 }
 
 void Server::sweep_idle() {
@@ -209,13 +200,11 @@ void Server::status_changed() {
   }
   timer_armed_ = true;
   status_timer_.expires_at(due);
-  std::weak_ptr<bool> alive = alive_;
-  status_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || !*alive.lock()) return;
+  status_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
     timer_armed_ = false;
     if (ec == asio::error::operation_aborted) return;
     if (status_pending_) push_status_now();
-  });
+  }));
 }
 
 void Server::on_watch(Session* s) {

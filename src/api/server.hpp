@@ -19,6 +19,7 @@
 #include "api/dispatcher.hpp"
 #include "api/session.hpp"
 #include "api/socket_setup.hpp"
+#include "essd/lifetime.hpp"
 
 namespace essd::api {
 
@@ -107,9 +108,9 @@ class Server {
   std::chrono::steady_clock::time_point last_status_push_{};
   std::string last_pushed_status_;  // the last pushed status without uptime_s
   Counters counters_;
-  // Handlers check this before touching the server (they may run after it
-  // is gone when the io_context outlives it).
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Guards the handlers that capture this (they may complete after the
+  // server is gone when the io_context outlives it).
+  Lifetime lifetime_;
 };
 
 }  // namespace essd::api

@@ -56,7 +56,7 @@ App::App(asio::io_context& io, CommandLine cl, Config config, std::string config
 
 App::~App() {
   fail_safe::disarm();  // before the pins and the bus go
-  *alive_ = false;
+  lifetime_.end();
   // Members are torn down in reverse order; the I/O objects cancel their own
   // handlers (each guards with weak_ptr), the worker threads join.
 }
@@ -83,7 +83,10 @@ int App::start() {
   }
   // 1. Outputs first, all at their safe level, before anything can close a path.
   std::vector<std::string> pin_errors;
-  pins_ = hal::make_panel_pins(io_, config_.panel, pin_errors);
+  {
+    hal::GpiodPinOpener gpiod(io_, {});
+    pins_ = make_panel_pins(gpiod, config_.panel, pin_errors);
+  }
   if (!pin_errors.empty()) {
     for (const auto& e : pin_errors) spdlog::error("panel: {}", e);
     return fail_start({kExitRuntime, "cannot open the configured GPIO lines (see above)"});
@@ -101,13 +104,11 @@ int App::start() {
   auto loaded = load_latch_file(config_.system.state_file);
   controller_ = std::make_unique<core::Controller>(core_config(config_), now(),
                                                    loaded.latches.value_or(core::Latches{}));
-  std::weak_ptr<bool> alive = alive_;
-  latch_saver_ = std::make_unique<LatchSaver>([this, alive](std::string err) {
-    asio::post(io_, [this, alive, err] {
-      if (alive.expired() || !*alive.lock()) return;
-      on_save_result(err);
-    });
-  });
+  // The saver calls back on its thread; the guarded handler is made here,
+  // on the loop thread, and only invoked there.
+  latch_saver_ = std::make_unique<LatchSaver>(
+      [this, on_result = lifetime_.guard([this](const std::string& err) { on_save_result(err); })](
+          std::string err) { asio::post(io_, [on_result, err]() { on_result(err); }); });
   emit(Severity::info, "start",
        "essd " + std::string(kVersion) + " starting (" + model_name() + ", " +
            std::string(to_string(config_.system.topology)) + ", config " + config_source_ +
@@ -136,13 +137,9 @@ int App::start() {
 
   // 5. The panel display.
   std::string lcd_error;
-  lcd_ = hal::make_lcd(
-      io_, config_.panel,
-      [this, alive](essd::Press p) {
-        if (alive.expired() || !*alive.lock()) return;
-        panel_.press(p, now());
-      },
-      lcd_error);
+  lcd_ =
+      hal::make_lcd(io_, config_.panel,
+                    lifetime_.guard([this](essd::Press p) { panel_.press(p, now()); }), lcd_error);
   if (!lcd_) emit(Severity::warning, "panel", "LCD unavailable: " + lcd_error);
 
   // 6. The API.
@@ -170,10 +167,10 @@ int App::start() {
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
   signals_.add(SIGHUP);
-  signals_.async_wait([this, alive](const boost::system::error_code& ec, int signo) {
-    if (alive.expired() || !*alive.lock() || ec) return;
+  signals_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
     on_signal(signo);
-  });
+  }));
   watchdog_interval_ = notifier_.watchdog_interval();
   // The first tick fires at once: a CTRL frame with both paths open tells the
   // modules a controller is alive, without waiting a whole period.
@@ -192,16 +189,10 @@ std::optional<StartError> App::start_bus() {
   heatsink_ = std::move(devices.heatsink);
   sim_bus_ = devices.sim;
   wrap_bus_for_recording();
-  std::weak_ptr<bool> alive = alive_;
-  bus_->start(
-      [this, alive](const CanFrame& f) {
-        if (alive.expired() || !*alive.lock()) return;
-        on_frame(f);
-      },
-      [this, alive](hal::LinkState s, const std::string& detail) {
-        if (alive.expired() || !*alive.lock()) return;
-        on_bus_state(s, detail);
-      });
+  bus_->start(lifetime_.guard([this](const CanFrame& f) { on_frame(f); }),
+              lifetime_.guard([this](hal::LinkState s, const std::string& detail) {
+                on_bus_state(s, detail);
+              }));
   return std::nullopt;
 }
 
@@ -213,12 +204,8 @@ int App::fail_start(const StartError& error) {
 }
 
 void App::start_inputs() {
-  std::weak_ptr<bool> alive = alive_;
-  auto guard = [this, alive](auto fn) {
-    return [this, alive, fn](bool active, MonoMs) {
-      if (alive.expired() || !*alive.lock()) return;
-      fn(active);
-    };
+  auto guard = [this](auto fn) {
+    return lifetime_.guard([fn](bool active, MonoMs) { fn(active); });
   };
   if (pins_.disp_button) {
     // The pin's timestamp is its own clock; the panel runs on ours.
@@ -283,13 +270,12 @@ void App::internal_error(const std::string& what) {
 }
 
 void App::on_signal(int signo) {
-  std::weak_ptr<bool> alive = alive_;
   if (signo == SIGHUP) {
     reload_config("SIGHUP");
-    signals_.async_wait([this, alive](const boost::system::error_code& ec, int s) {
-      if (alive.expired() || !*alive.lock() || ec) return;
+    signals_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec, int s) {
+      if (ec) return;
       on_signal(s);
-    });
+    }));
     return;
   }
   spdlog::info("signal {}: stopping", signo);
@@ -326,10 +312,8 @@ void App::shutdown() {
   signals_.cancel();
   // Give the bus a moment to put the final CTRL on the wire (its writes are
   // asynchronous), then stop it and let the loop run out.
-  std::weak_ptr<bool> alive = alive_;
   stop_timer_.expires_after(std::chrono::milliseconds(100));
-  stop_timer_.async_wait([this, alive](const boost::system::error_code&) {
-    if (alive.expired() || !*alive.lock()) return;
+  stop_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code&) {
     if (bus_) bus_->stop();
     if (recorder_) {
       recorder_->stop();
@@ -338,7 +322,7 @@ void App::shutdown() {
     if (latch_saver_) latch_saver_->flush();
     if (history_) history_->flush();
     io_.stop();
-  });
+  }));
 }
 
 }  // namespace essd::daemon

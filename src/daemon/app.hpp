@@ -22,13 +22,14 @@
 #include "daemon/devices.hpp"
 #include "daemon/latch_saver.hpp"
 #include "daemon/loop_lag.hpp"
+#include "daemon/panel_pins.hpp"
 #include "daemon/refusal_summary.hpp"
 #include "daemon/render_worker.hpp"
 #include "daemon/set_op_file.hpp"
 #include "daemon/systemd.hpp"
 #include "essd/config.hpp"
+#include "essd/lifetime.hpp"
 #include "hal/can/can_bus.hpp"
-#include "hal/gpio/panel_pins.hpp"
 #include "hal/lcd/lcd.hpp"
 #include "hal/sensors/temperature_sensor.hpp"
 #include "panel/panel_model.hpp"
@@ -144,7 +145,7 @@ class App : public api::Backend {
   std::unique_ptr<hal::CanBus> bus_;
   sim::SimBus* sim_bus_ = nullptr;  // bus_ when --sim
   std::unique_ptr<hal::TemperatureSensor> heatsink_;
-  hal::PanelPins pins_;
+  PanelPins pins_;
   panel::PanelModel panel_;
   std::unique_ptr<hal::Lcd> lcd_;
   PanelView view_;
@@ -183,8 +184,9 @@ class App : public api::Backend {
   std::uint64_t fresh_starts_ = 0;
   bool stopping_ = false;
   int exit_code_ = kExitOk;
-  // Handlers check this: a late completion after destruction does nothing.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Guards the handlers that capture this: a late completion after
+  // destruction does nothing.
+  Lifetime lifetime_;
 };
 
 }  // namespace essd::daemon

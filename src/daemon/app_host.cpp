@@ -16,7 +16,6 @@ namespace essd::daemon {
 namespace asio = boost::asio;
 
 void App::start_host_links() {
-  std::weak_ptr<bool> alive = alive_;
   auto current = [this] {
     // Only ever called from the links' own handlers on this loop, while the
     // App (and so the controller) is alive.
@@ -41,10 +40,7 @@ void App::start_host_links() {
     modbus_ = std::make_unique<host::ModbusLink>(io_, config_.host_modbus, model_name());
     modbus_->set_snapshot_source(current);
     if (set_op_restored_) modbus_->restore_disconnect();
-    modbus_->on_set_op([this, alive](bool disconnect) {
-      if (alive.expired() || !*alive.lock()) return;
-      on_set_op(disconnect);
-    });
+    modbus_->on_set_op(lifetime_.guard([this](bool disconnect) { on_set_op(disconnect); }));
     modbus_->start();
   }
 }
@@ -56,13 +52,13 @@ void App::start_host_links() {
 void App::restore_set_op() {
   const std::string path = set_op_path(config_.system.state_file);
   const bool host_can_connect = config_.host_modbus.enabled && config_.host_modbus.allow_writes;
-  std::weak_ptr<bool> alive = alive_;
-  set_op_saver_ = std::make_unique<SetOpSaver>(path, [this, alive](std::string err) {
+  // Called back on the saver's thread: the guarded handler is made here.
+  auto on_error = lifetime_.guard([this](const std::string& err) {
+    emit(Severity::error, "state_file_error", "cannot save SetOp state: " + err);
+  });
+  set_op_saver_ = std::make_unique<SetOpSaver>(path, [this, on_error](std::string err) {
     if (err.empty()) return;
-    asio::post(io_, [this, alive, err] {
-      if (alive.expired() || !*alive.lock()) return;
-      emit(Severity::error, "state_file_error", "cannot save SetOp state: " + err);
-    });
+    asio::post(io_, [on_error, err]() { on_error(err); });
   });
   const SetOpLoad loaded = load_set_op(path);
   if (!loaded.error.empty()) {

@@ -41,12 +41,11 @@ void App::on_bus_state(hal::LinkState state, const std::string& detail) {
 }
 
 void App::arm_tick() {
-  std::weak_ptr<bool> alive = alive_;
   tick_timer_.expires_at(next_tick_);
-  tick_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || !*alive.lock() || ec) return;
+  tick_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec) return;
     on_tick();
-  });
+  }));
 }
 
 void App::on_tick() {
@@ -116,14 +115,13 @@ void App::arm_deadline() {
   if (!due || stopping_) return;
   if (armed_deadline_ && *armed_deadline_ <= *due) return;
   armed_deadline_ = *due;
-  std::weak_ptr<bool> alive = alive_;
   deadline_timer_.expires_at(origin_ + std::chrono::milliseconds(*due));
-  deadline_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || !*alive.lock() || ec || stopping_) return;
+  deadline_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
     armed_deadline_.reset();
     controller_->advance(now());
     after_input();
-  });
+  }));
 }
 
 void App::on_save_result(const std::string& error) {
@@ -188,13 +186,7 @@ void App::apply_outputs() {
 void App::render_panel(const SystemSnapshot& snap) {
   view_ = panel_.render(snap, snap.now_ms);
   if (lcd_) lcd_->show(view_);
-  auto set = [](const std::unique_ptr<hal::OutputPin>& pin, bool v) {
-    if (pin && pin->get() != v) pin->set(v);
-  };
-  set(pins_.led_red, view_.led_red_on);
-  set(pins_.led_green, view_.led_green_on);
-  set(pins_.chg_lamp, view_.chg_lamp);
-  set(pins_.dis_lamp, view_.dis_lamp);
+  show_indicators(view_, pins_);
   arm_panel_deadline();
 }
 
@@ -205,12 +197,11 @@ void App::arm_panel_deadline() {
   const auto due = panel_.next_deadline();
   const MonoMs t = now();
   if (!due || *due <= t || *due - t >= 100 || stopping_) return;
-  std::weak_ptr<bool> alive = alive_;
   panel_timer_.expires_at(origin_ + std::chrono::milliseconds(*due));
-  panel_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || !*alive.lock() || ec || stopping_ || !controller_) return;
+  panel_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec || stopping_ || !controller_) return;
     render_panel(controller_->snapshot(now()));
-  });
+  }));
 }
 
 void App::publish(const SystemSnapshot& snap) {

@@ -33,12 +33,10 @@ void App::wrap_bus_for_recording() {
   } else {
     record_interface_ = config_.bus.interface;
   }
-  std::weak_ptr<bool> alive = alive_;
-  recorder_ = std::make_unique<BusRecorder>([this, alive](RecorderReport r) {
-    boost::asio::post(io_, [this, alive, r = std::move(r)] {
-      if (alive.expired() || !*alive.lock()) return;
-      on_recorder_report(r);
-    });
+  // Called back on the recorder's thread: the guarded handler is made here.
+  auto on_report = lifetime_.guard([this](const RecorderReport& r) { on_recorder_report(r); });
+  recorder_ = std::make_unique<BusRecorder>([this, on_report](RecorderReport r) {
+    boost::asio::post(io_, [on_report, r = std::move(r)] { on_report(r); });
   });
   bus_ = std::make_unique<RecordingBus>(std::move(bus_), *recorder_);
   const std::string& path = cl_.record_path.empty() ? config_.bus.record : cl_.record_path;

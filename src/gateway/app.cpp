@@ -35,7 +35,7 @@ App::App(asio::io_context& io, GatewayConfig cfg, std::string config_path, bool 
       history_timer_(io) {}
 
 App::~App() {
-  *alive_ = false;
+  lifetime_.end();
 }
 
 std::string App::read_token() const {
@@ -151,11 +151,9 @@ void App::find_event_baseline(std::uint64_t lo, std::optional<std::uint64_t> hi)
     return;
   }
   const std::uint64_t x = !hi ? (lo == 0 ? 0 : lo * 2) : lo + (*hi - lo) / 2;
-  std::weak_ptr<bool> alive = alive_;
   link_.request(Json{{"cmd", "events"}, {"after", x}, {"limit", 1}},
-                [this, alive, lo, hi, x](const Json& r) {
-                  if (alive.expired() || !r.value("ok", false))
-                    return;  // essd gone: asked again when it is back
+                lifetime_.guard([this, lo, hi, x](const Json& r) {
+                  if (!r.value("ok", false)) return;  // essd gone: asked again when it is back
                   const Json& evs = r["result"]["events"];
                   if (!evs.is_array() || evs.empty()) {
                     if (x == lo) {
@@ -167,7 +165,7 @@ void App::find_event_baseline(std::uint64_t lo, std::optional<std::uint64_t> hi)
                   }
                   const auto seq = evs[0].value("seq", x + 1);
                   find_event_baseline(std::max(seq, lo), hi);
-                });
+                }));
 }
 
 void App::on_push(const Json& push) {
@@ -196,31 +194,29 @@ void App::on_push(const Json& push) {
 void App::poll() {
   poll_timer_.cancel();
   if (link_.up()) {
-    std::weak_ptr<bool> alive = alive_;
-    link_.request(Json{{"cmd", "modules"}}, [this, alive](const Json& r) {
-      if (alive.expired() || !r.value("ok", false)) return;
+    link_.request(Json{{"cmd", "modules"}}, lifetime_.guard([this](const Json& r) {
+      if (!r.value("ok", false)) return;
       view_.modules = r["result"].value("modules", Json::array());
       if (mqtt_ && status_seen_since_up_) mqtt_->update(view_);
-    });
-    link_.request(Json{{"cmd", "display"}}, [this, alive](const Json& r) {
-      if (alive.expired() || !r.value("ok", false)) return;
+    }));
+    link_.request(Json{{"cmd", "display"}}, lifetime_.guard([this](const Json& r) {
+      if (!r.value("ok", false)) return;
       view_.display = r["result"];
       std::string text = view_.display.dump();
       if (text != last_display_) {
         last_display_ = text;
         hub_.publish_display(text);
       }
-    });
-    link_.request(Json{{"cmd", "counters"}}, [this, alive](const Json& r) {
-      if (alive.expired() || !r.value("ok", false)) return;
+    }));
+    link_.request(Json{{"cmd", "counters"}}, lifetime_.guard([this](const Json& r) {
+      if (!r.value("ok", false)) return;
       view_.counters = r["result"];
-    });
+    }));
   }
   poll_timer_.expires_after(poll_period(cfg_));
-  std::weak_ptr<bool> alive = alive_;
-  poll_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (!alive.expired() && !ec && !stopping_) poll();
-  });
+  poll_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping_) poll();
+  }));
 }
 
 void App::sample_history() {
@@ -237,10 +233,9 @@ void App::sample_history() {
     history_.add(s);
   }
   history_timer_.expires_after(std::chrono::seconds(10));
-  std::weak_ptr<bool> alive = alive_;
-  history_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (!alive.expired() && !ec && !stopping_) sample_history();
-  });
+  history_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping_) sample_history();
+  }));
 }
 
 void App::reload() {

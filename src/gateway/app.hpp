@@ -11,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "essd/lifetime.hpp"
 #include "gateway/config.hpp"
 #include "gateway/essd_link.hpp"
 #include "gateway/http_router.hpp"
@@ -64,7 +65,7 @@ class App {
   boost::asio::steady_timer history_timer_;
   bool status_seen_since_up_ = false;
   bool stopping_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::gateway

@@ -32,7 +32,7 @@ EssdLink::EssdLink(asio::io_context& io, std::string socket_path, Handlers handl
       inbuf_(kMaxLine) {}
 
 EssdLink::~EssdLink() {
-  *alive_ = false;
+  lifetime_.end();
   boost::system::error_code ec;
   socket_.close(ec);
 }
@@ -63,10 +63,9 @@ void EssdLink::connect() {
   socket_.close(ec);
   socket_ = asio::local::stream_protocol::socket(io_);
   inbuf_.consume(inbuf_.size());
-  std::weak_ptr<bool> alive = alive_;
   socket_.async_connect(asio::local::stream_protocol::endpoint(path_),
-                        [this, alive, gen](const boost::system::error_code& e) {
-                          if (alive.expired() || gen != generation_ || stopped_) return;
+                        lifetime_.guard([this, gen](const boost::system::error_code& e) {
+                          if (gen != generation_ || stopped_) return;
                           if (e) {
                             spdlog::debug("essd: cannot connect to {}: {}", path_, e.message());
                             schedule_retry();
@@ -74,18 +73,17 @@ void EssdLink::connect() {
                           }
                           connected_ = true;
                           read_line();
-                        });
+                        }));
 }
 
 void EssdLink::schedule_retry() {
   if (stopped_) return;
   retry_timer_.expires_after(backoff_);
   backoff_ = std::min(backoff_ * 2, std::chrono::seconds(10));
-  std::weak_ptr<bool> alive = alive_;
-  retry_timer_.async_wait([this, alive](const boost::system::error_code& e) {
-    if (alive.expired() || e || stopped_) return;
+  retry_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& e) {
+    if (e || stopped_) return;
     connect();
-  });
+  }));
 }
 
 void EssdLink::fail(const std::string& why) {
@@ -109,10 +107,10 @@ void EssdLink::fail(const std::string& why) {
 
 void EssdLink::read_line() {
   const auto gen = generation_;
-  std::weak_ptr<bool> alive = alive_;
   asio::async_read_until(
-      socket_, inbuf_, '\n', [this, alive, gen](const boost::system::error_code& e, std::size_t n) {
-        if (alive.expired() || gen != generation_) return;
+      socket_, inbuf_, '\n',
+      lifetime_.guard([this, gen](const boost::system::error_code& e, std::size_t n) {
+        if (gen != generation_) return;
         if (e) {
           fail(e == asio::error::not_found ? "line too long" : e.message());
           return;
@@ -123,7 +121,7 @@ void EssdLink::read_line() {
         line.pop_back();
         on_line(line);
         if (gen == generation_) read_line();
-      });
+      }));
 }
 
 void EssdLink::on_line(const std::string& line) {
@@ -174,21 +172,19 @@ void EssdLink::arm_reply_timer() {
   if (waiting_.empty()) return;
   const auto gen = generation_;
   reply_timer_.expires_after(kReplyTimeout);
-  std::weak_ptr<bool> alive = alive_;
-  reply_timer_.async_wait([this, alive, gen](const boost::system::error_code& e) {
-    if (alive.expired() || e || gen != generation_) return;
+  reply_timer_.async_wait(lifetime_.guard([this, gen](const boost::system::error_code& e) {
+    if (e || gen != generation_) return;
     fail("no reply from essd within 15 s");
-  });
+  }));
 }
 
 void EssdLink::write_next() {
   if (writing_ || outq_.empty() || !connected_) return;
   writing_ = true;
   const auto gen = generation_;
-  std::weak_ptr<bool> alive = alive_;
   asio::async_write(socket_, asio::buffer(outq_.front()),
-                    [this, alive, gen](const boost::system::error_code& e, std::size_t) {
-                      if (alive.expired() || gen != generation_) return;
+                    lifetime_.guard([this, gen](const boost::system::error_code& e, std::size_t) {
+                      if (gen != generation_) return;
                       writing_ = false;
                       if (e) {
                         fail(e.message());
@@ -196,7 +192,7 @@ void EssdLink::write_next() {
                       }
                       outq_.pop_front();
                       write_next();
-                    });
+                    }));
 }
 
 }  // namespace essd::gateway

@@ -16,6 +16,8 @@
 #include <boost/asio/streambuf.hpp>
 #include <nlohmann/json.hpp>
 
+#include "essd/lifetime.hpp"
+
 namespace essd::gateway {
 
 class EssdLink {
@@ -70,7 +72,7 @@ class EssdLink {
   std::uint64_t reconnects_ = 0;
   std::uint64_t generation_ = 0;  // bumps on every (re)connect; stale handlers check it
   Json hello_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::gateway

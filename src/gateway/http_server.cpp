@@ -135,7 +135,7 @@ HttpServer::HttpServer(asio::io_context& io, Router& router, SseHub& hub)
     : io_(io), router_(router), hub_(hub), acceptor_(io) {}
 
 HttpServer::~HttpServer() {
-  *alive_ = false;
+  lifetime_.end();
   stop();
 }
 
@@ -175,9 +175,8 @@ void HttpServer::stop() {
 }
 
 void HttpServer::accept() {
-  std::weak_ptr<bool> alive = alive_;
-  acceptor_.async_accept([this, alive](beast::error_code ec, tcp::socket socket) {
-    if (alive.expired() || !acceptor_.is_open()) return;
+  acceptor_.async_accept(lifetime_.guard([this](beast::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;
     if (!ec) {
       const bool busy = static_cast<int>(clients()) >= max_clients_;
       auto c = std::make_shared<Connection>(
@@ -192,7 +191,7 @@ void HttpServer::accept() {
       spdlog::warn("http: accept: {}", ec.message());
     }
     accept();
-  });
+  }));
 }
 
 }  // namespace essd::gateway::http

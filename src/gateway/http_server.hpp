@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "essd/lifetime.hpp"
 #include "gateway/http_router.hpp"
 #include "gateway/sse_hub.hpp"
 
@@ -43,7 +44,7 @@ class HttpServer {
   std::shared_ptr<int> slots_ = std::make_shared<int>(0);  // one copy per open connection
   int max_clients_ = 32;
   std::uint16_t port_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::gateway::http

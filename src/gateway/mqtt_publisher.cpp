@@ -42,7 +42,7 @@ MqttPublisher::MqttPublisher(boost::asio::io_context& io, GatewayConfig cfg, std
       stop_timer_(io) {}
 
 MqttPublisher::~MqttPublisher() {
-  *alive_ = false;
+  lifetime_.end();
   if (session_) {
     session_->detach();
     session_->stop();
@@ -74,18 +74,17 @@ void MqttPublisher::connect() {
   std::string error;
   s.password = read_secret(cfg_.mqtt_password_file, error);
   if (!error.empty()) spdlog::error("mqtt: {}", error);  // the path only, never the content
-  std::weak_ptr<bool> alive = alive_;
   auto holder = std::make_shared<std::weak_ptr<MqttSession>>();
   MqttSession::Handlers h;
-  h.on_connected = [this, alive, holder] {
-    if (auto s = holder->lock(); s && !alive.expired()) on_connected(s);
-  };
-  h.on_published = [this, alive, holder](int mid) {
-    if (auto s = holder->lock(); s && !alive.expired()) on_published(s, mid);
-  };
-  h.on_ended = [this, alive, holder](const std::string& why) {
-    if (auto s = holder->lock(); s && !alive.expired()) on_ended(s, why);
-  };
+  h.on_connected = lifetime_.guard([this, holder] {
+    if (auto s = holder->lock(); s) on_connected(s);
+  });
+  h.on_published = lifetime_.guard([this, holder](int mid) {
+    if (auto s = holder->lock(); s) on_published(s, mid);
+  });
+  h.on_ended = lifetime_.guard([this, holder](const std::string& why) {
+    if (auto s = holder->lock(); s) on_ended(s, why);
+  });
   session_ = MqttSession::start(io_, s, std::move(h));
   *holder = session_;
 }
@@ -124,10 +123,9 @@ void MqttPublisher::on_ended(const std::shared_ptr<MqttSession>& s, const std::s
   }
   retry_timer_.expires_after(backoff_);
   backoff_ = std::min(backoff_ * 2, std::chrono::seconds(10));
-  std::weak_ptr<bool> alive = alive_;
-  retry_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (!alive.expired() && !ec) connect();
-  });
+  retry_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) connect();
+  }));
 }
 
 void MqttPublisher::on_published(const std::shared_ptr<MqttSession>& s, int mid) {
@@ -246,10 +244,8 @@ void MqttPublisher::fetch_events() {
   fetching_ = true;
   const std::uint64_t after = *sent_seq_;
   const int limit = static_cast<int>(kEventBuffer);
-  std::weak_ptr<bool> alive = alive_;
   auto session = session_;
-  fetch_(after, limit, [this, alive, after, limit, session](bool ok, const Json& events) {
-    if (alive.expired()) return;
+  fetch_(after, limit, lifetime_.guard([this, after, limit, session](bool ok, const Json& events) {
     if (session != session_ || !sent_seq_ || *sent_seq_ != after) {
       fetching_ = false;  // a reconnect moved on meanwhile; its own fetch follows
       if (session == session_) pump();
@@ -275,7 +271,7 @@ void MqttPublisher::fetch_events() {
     event_buffer_ = std::move(merged);
     need_fetch_ = static_cast<int>(events.size()) >= limit;
     pump();
-  });
+  }));
 }
 
 void MqttPublisher::event(const Json& ev) {
@@ -362,11 +358,10 @@ void MqttPublisher::schedule_state() {
     return;
   }
   state_timer_.expires_at(due);
-  std::weak_ptr<bool> alive = alive_;
-  state_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || ec) return;
+  state_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec) return;
     schedule_state();
-  });
+  }));
 }
 
 void MqttPublisher::emit_state() {
@@ -387,10 +382,9 @@ void MqttPublisher::module_tick() {
     pump();
   }
   module_timer_.expires_after(std::chrono::milliseconds(cfg_.module_interval_ms));
-  std::weak_ptr<bool> alive = alive_;
-  module_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (!alive.expired() && !ec) module_tick();
-  });
+  module_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) module_tick();
+  }));
 }
 
 void MqttPublisher::stop(std::function<void()> done) {
@@ -414,17 +408,16 @@ void MqttPublisher::stop(std::function<void()> done) {
   pump();
   // Disconnect once `offline` is acknowledged, or after 1 s whatever happens.
   stop_timer_.expires_after(std::chrono::seconds(1));
-  std::weak_ptr<bool> alive = alive_;
-  stop_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || ec) return;
+  stop_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec) return;
     if (session_) session_->stop();
     stop_timer_.expires_after(std::chrono::seconds(1));
-    stop_timer_.async_wait([this, alive](const boost::system::error_code& ec2) {
-      if (alive.expired() || ec2 || !stop_done_) return;
+    stop_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec2) {
+      if (ec2 || !stop_done_) return;
       if (session_) session_->detach();
       std::exchange(stop_done_, nullptr)();
-    });
-  });
+    }));
+  }));
 }
 
 void MqttPublisher::reconfigure(const GatewayConfig& cfg, const std::string& id,

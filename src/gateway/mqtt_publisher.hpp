@@ -26,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "essd/lifetime.hpp"
 #include "gateway/config.hpp"
 #include "gateway/mqtt_session.hpp"
 #include "gateway/state_model.hpp"
@@ -142,7 +143,7 @@ class MqttPublisher {
   std::set<int> module_discovered_;
 
   Stats stats_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::gateway

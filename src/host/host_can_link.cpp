@@ -28,21 +28,16 @@ HostCanLink::HostCanLink(boost::asio::io_context& io, const HostCanConfig& confi
 
 HostCanLink::~HostCanLink() {
   stop();
-  alive_.reset();
+  lifetime_.end();
 }
 
 void HostCanLink::start() {
   if (running_ || !bus_) return;
   running_ = true;
   keepalive_.start(now());
-  std::weak_ptr<int> alive = alive_;
-  bus_->start(
-      [this, alive](const CanFrame& f) {
-        if (!alive.expired()) on_frame(f);
-      },
-      [this, alive](hal::LinkState st, const std::string& detail) {
-        if (!alive.expired()) on_state(st, detail);
-      });
+  bus_->start(lifetime_.guard([this](const CanFrame& f) { on_frame(f); }),
+              lifetime_.guard(
+                  [this](hal::LinkState st, const std::string& detail) { on_state(st, detail); }));
   link_state_ = bus_->state();
   send_period();  // publish at once: an inverter should not wait a period for the limits
   timer_.expires_after(std::chrono::milliseconds(config_.period_ms));
@@ -71,9 +66,8 @@ void HostCanLink::send_now() {
 }
 
 void HostCanLink::arm_timer() {
-  std::weak_ptr<int> alive = alive_;
-  timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || ec == boost::asio::error::operation_aborted || !running_) return;
+  timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted || !running_) return;
     send_period();
     // Fixed rate without drift; after a stall, restart from now instead of bursting.
     const auto period = std::chrono::milliseconds(config_.period_ms);
@@ -82,7 +76,7 @@ void HostCanLink::arm_timer() {
     if (next < t) next = t + period;
     timer_.expires_at(next);
     arm_timer();
-  });
+  }));
 }
 
 void HostCanLink::send_period() {

@@ -18,6 +18,7 @@
 
 #include "essd/config.hpp"
 #include "essd/event.hpp"
+#include "essd/lifetime.hpp"
 #include "essd/system_state.hpp"
 #include "hal/can/can_bus.hpp"
 #include "host/keepalive.hpp"
@@ -69,7 +70,7 @@ class HostCanLink {
   std::unique_ptr<hal::CanBus> bus_;
   boost::asio::steady_timer timer_;
   std::function<MonoMs()> clock_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers hold a weak_ptr
+  Lifetime lifetime_;  // guards the handlers that capture this
   bool running_ = false;
 
   SystemSnapshot snapshot_;

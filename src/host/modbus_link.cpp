@@ -45,7 +45,7 @@ ModbusLink::ModbusLink(boost::asio::io_context& io, const HostModbusConfig& conf
 
 ModbusLink::~ModbusLink() {
   stop();
-  alive_.reset();
+  lifetime_.end();
 }
 
 void ModbusLink::start() {
@@ -108,12 +108,11 @@ void ModbusLink::try_open() {
 
 void ModbusLink::schedule_reopen() {
   if (!running_) return;
-  std::weak_ptr<int> alive = alive_;
   reopen_timer_.expires_after(kReopenInterval);
-  reopen_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || ec == boost::asio::error::operation_aborted) return;
+  reopen_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
     try_open();
-  });
+  }));
 }
 
 void ModbusLink::close_device() {
@@ -136,21 +135,19 @@ void ModbusLink::device_lost(const std::string& why) {
 }
 
 void ModbusLink::start_read() {
-  std::weak_ptr<int> alive = alive_;
   const std::uint64_t gen = generation_;
-  sd_.async_wait(
-      boost::asio::posix::stream_descriptor::wait_read,
-      [this, alive, gen](const boost::system::error_code& ec) {
-        if (alive.expired() || gen != generation_ || ec == boost::asio::error::operation_aborted) {
-          return;
-        }
-        if (ec) {
-          device_lost(ec.message());
-          return;
-        }
-        if (!read_available(true)) return;  // lost and closed
-        start_read();
-      });
+  sd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                 lifetime_.guard([this, gen](const boost::system::error_code& ec) {
+                   if (gen != generation_ || ec == boost::asio::error::operation_aborted) {
+                     return;
+                   }
+                   if (ec) {
+                     device_lost(ec.message());
+                     return;
+                   }
+                   if (!read_available(true)) return;  // lost and closed
+                   start_read();
+                 }));
 }
 
 bool ModbusLink::read_available(bool woke_readable) {
@@ -196,16 +193,14 @@ void ModbusLink::arm_silence() {
   // after 3.5 characters without any byte.
   silence_armed_ = true;
   silence_timer_.expires_after(silence_);
-  std::weak_ptr<int> alive = alive_;
   const std::uint64_t gen = generation_;
   const std::uint64_t seq = ++silence_seq_;
-  silence_timer_.async_wait([this, alive, gen, seq](const boost::system::error_code& ec) {
-    if (alive.expired() || gen != generation_ || seq != silence_seq_ ||
-        ec == boost::asio::error::operation_aborted) {
+  silence_timer_.async_wait(lifetime_.guard([this, gen, seq](const boost::system::error_code& ec) {
+    if (gen != generation_ || seq != silence_seq_ || ec == boost::asio::error::operation_aborted) {
       return;
     }
     on_silence_timer();
-  });
+  }));
 }
 
 void ModbusLink::on_silence_timer() {
@@ -275,16 +270,15 @@ void ModbusLink::arm_connect_timer() {
     return;
   }
   connect_timer_.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(*due)));
-  std::weak_ptr<int> alive = alive_;
-  connect_timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-    if (alive.expired() || ec == boost::asio::error::operation_aborted) return;
+  connect_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
     if (!gate_.poll(now_ms())) {
       arm_connect_timer();
       return;
     }
     event(Severity::info, "set_op_connect", "host Modbus SetOp CONNECT: paths may close again");
     if (on_set_op_) on_set_op_(false);
-  });
+  }));
 }
 
 void ModbusLink::queue_reply(std::vector<std::uint8_t> reply) {
@@ -300,12 +294,11 @@ void ModbusLink::queue_reply(std::vector<std::uint8_t> reply) {
 void ModbusLink::start_write() {
   if (tx_.empty() || !open_) return;
   writing_ = true;
-  std::weak_ptr<int> alive = alive_;
   const std::uint64_t gen = generation_;
   boost::asio::async_write(
       sd_, boost::asio::buffer(tx_.front()),
-      [this, alive, gen](const boost::system::error_code& ec, std::size_t) {
-        if (alive.expired() || gen != generation_ || ec == boost::asio::error::operation_aborted) {
+      lifetime_.guard([this, gen](const boost::system::error_code& ec, std::size_t) {
+        if (gen != generation_ || ec == boost::asio::error::operation_aborted) {
           return;
         }
         writing_ = false;
@@ -316,7 +309,7 @@ void ModbusLink::start_write() {
         }
         tx_.pop_front();
         start_write();
-      });
+      }));
 }
 
 void ModbusLink::event(Severity sev, std::string cause, std::string message) {

@@ -20,6 +20,7 @@
 
 #include "essd/config.hpp"
 #include "essd/event.hpp"
+#include "essd/lifetime.hpp"
 #include "essd/system_state.hpp"
 #include "host/link_events.hpp"
 #include "host/modbus_rtu.hpp"
@@ -99,7 +100,7 @@ class ModbusLink {
   std::function<SystemSnapshot()> source_;
   std::function<void(bool)> on_set_op_;
   LinkEvents events_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers hold a weak_ptr
+  Lifetime lifetime_;  // guards the handlers that capture this
   std::uint64_t opens_ = 0, open_failures_ = 0, link_errors_ = 0, tx_errors_ = 0, tx_dropped_ = 0;
 };
 

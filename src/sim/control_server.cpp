@@ -14,14 +14,14 @@ namespace essd::sim {
 using boost::asio::local::stream_protocol;
 
 struct ControlServer::Session : std::enable_shared_from_this<Session> {
-  Session(stream_protocol::socket s, Handler& h, std::weak_ptr<int> life)
-      : sock(std::move(s)), buf(kMaxLine), handler(h), server_life(std::move(life)) {}
+  Session(stream_protocol::socket s, Handler& h, Lifetime::Watch server)
+      : sock(std::move(s)), buf(kMaxLine), handler(h), server(server) {}
 
   void read() {
     auto self = shared_from_this();
     boost::asio::async_read_until(
         sock, buf, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
-          if (self->server_life.expired()) return;
+          if (self->server.ended()) return;
           if (ec == boost::asio::error::not_found) {  // line longer than kMaxLine
             self->reply("error line too long\n", true);
             return;
@@ -40,7 +40,7 @@ struct ControlServer::Session : std::enable_shared_from_this<Session> {
     boost::asio::async_write(
         sock, boost::asio::buffer(*data),
         [self, data, close_after](const boost::system::error_code& ec, std::size_t) {
-          if (ec || close_after || self->server_life.expired()) return;
+          if (ec || close_after || self->server.ended()) return;
           self->read();
         });
   }
@@ -48,7 +48,7 @@ struct ControlServer::Session : std::enable_shared_from_this<Session> {
   stream_protocol::socket sock;
   boost::asio::streambuf buf;
   Handler& handler;
-  std::weak_ptr<int> server_life;
+  Lifetime::Watch server;  // the handler lives in the server
 };
 
 ControlServer::ControlServer(boost::asio::io_context& io, std::string path, Handler handler)
@@ -72,7 +72,7 @@ void ControlServer::start() {
 void ControlServer::stop() {
   if (!running_) return;
   running_ = false;
-  life_ = std::make_shared<int>(0);
+  lifetime_.renew();
   boost::system::error_code ec;
   acceptor_.close(ec);
   for (auto& w : sessions_) {
@@ -83,18 +83,17 @@ void ControlServer::stop() {
 }
 
 void ControlServer::accept() {
-  std::weak_ptr<int> guard = life_;
   acceptor_.async_accept(
-      [this, guard](const boost::system::error_code& ec, stream_protocol::socket sock) {
-        if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+      lifetime_.guard([this](const boost::system::error_code& ec, stream_protocol::socket sock) {
+        if (ec == boost::asio::error::operation_aborted) return;
         if (!ec) {
-          auto s = std::make_shared<Session>(std::move(sock), handler_, guard);
+          auto s = std::make_shared<Session>(std::move(sock), handler_, lifetime_.watch());
           sessions_.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
           sessions_.push_back(s);
           s->read();
         }
         accept();
-      });
+      }));
 }
 
 }  // namespace essd::sim

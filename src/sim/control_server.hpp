@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "essd/lifetime.hpp"
+
 namespace essd::sim {
 
 class ControlServer {
@@ -36,7 +38,7 @@ class ControlServer {
   Handler handler_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::list<std::weak_ptr<Session>> sessions_;
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
   bool running_ = false;
 };
 

@@ -42,19 +42,18 @@ void PtyPort::start() {
 void PtyPort::stop() {
   if (!running_) return;
   running_ = false;
-  life_ = std::make_shared<int>(0);
+  lifetime_.renew();
   retry_.cancel();
   boost::system::error_code ec;
   master_.cancel(ec);
 }
 
 void PtyPort::wait_read() {
-  std::weak_ptr<int> guard = life_;
   master_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                     [this, guard](const boost::system::error_code& ec) {
-                       if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+                     lifetime_.guard([this](const boost::system::error_code& ec) {
+                       if (ec == boost::asio::error::operation_aborted) return;
                        read_some();
-                     });
+                     }));
 }
 
 void PtyPort::read_some() {
@@ -87,10 +86,10 @@ void PtyPort::read_some() {
   // The frames read before the host went away are delivered first: a host
   // that writes its last frame and exits (essd's final CTRL on a crash)
   // reaches us as data and hang-up in one read.
-  std::weak_ptr<int> guard = life_;
+  const auto watch = lifetime_.watch();  // on_tx_ may stop or destroy us
   for (const auto& f : tx) {
     if (on_tx_) on_tx_(f);
-    if (guard.expired()) return;
+    if (watch.ended()) return;
   }
   if (gone) {
     hangup();  // poll would report HUP forever: a timer retries
@@ -117,11 +116,10 @@ void PtyPort::hangup() {
 
 void PtyPort::retry_later() {
   retry_.expires_after(kRetry);
-  std::weak_ptr<int> guard = life_;
-  retry_.async_wait([this, guard](const boost::system::error_code& ec) {
-    if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+  retry_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
     read_some();
-  });
+  }));
 }
 
 void PtyPort::forward(const CanFrame& frame) {
@@ -154,13 +152,12 @@ void PtyPort::flush() {
 
 void PtyPort::wait_write() {
   write_wait_ = true;
-  std::weak_ptr<int> guard = life_;
   master_.async_wait(boost::asio::posix::stream_descriptor::wait_write,
-                     [this, guard](const boost::system::error_code& ec) {
-                       if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+                     lifetime_.guard([this](const boost::system::error_code& ec) {
+                       if (ec == boost::asio::error::operation_aborted) return;
                        write_wait_ = false;
                        flush();
-                     });
+                     }));
 }
 
 }  // namespace essd::sim

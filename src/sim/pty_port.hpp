@@ -15,6 +15,7 @@
 #include <string>
 
 #include "essd/can_frame.hpp"
+#include "essd/lifetime.hpp"
 #include "sim/slcan_adapter.hpp"
 
 namespace essd::sim {
@@ -61,7 +62,7 @@ class PtyPort {
   bool running_ = false;
   bool hung_up_ = false;
   bool write_wait_ = false;
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
   std::uint64_t tx_dropped_ = 0;
 };
 

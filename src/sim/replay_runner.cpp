@@ -100,11 +100,10 @@ void ReplayRunner::wait_ready() {
     if (!opt_.step) arm();
     return;
   }
-  std::weak_ptr<int> life = life_;
   timer_.expires_after(std::chrono::milliseconds(10));
-  timer_.async_wait([this, life](const boost::system::error_code& ec) {
-    if (!ec && !life.expired()) wait_ready();
-  });
+  timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) wait_ready();
+  }));
 }
 
 std::int64_t ReplayRunner::since_start_us() const {
@@ -119,11 +118,10 @@ void ReplayRunner::arm() {
     return;
   }
   const auto due = start_ + std::chrono::microseconds(clock_.next_due_us() - offset_us_);
-  std::weak_ptr<int> life = life_;
   timer_.expires_at(due);
-  timer_.async_wait([this, life](const boost::system::error_code& ec) {
-    if (!ec && !life.expired()) play_due();
-  });
+  timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (!ec) play_due();
+  }));
 }
 
 void ReplayRunner::play_due() {

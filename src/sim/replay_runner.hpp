@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "essd/lifetime.hpp"
 #include "sim/replay.hpp"
 
 namespace essd::sim {
@@ -80,7 +81,7 @@ class ReplayRunner {
   std::ofstream ctrl_log_;
   std::uint64_t ctrl_frames_ = 0, heatsink_written_ = 0;
   bool heatsink_warned_ = false;
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::sim

@@ -43,12 +43,11 @@ void SimBus::start(FrameHandler on_frame, StateHandler on_state) {
   state_ = hal::LinkState::up;
   sim_.step(now());
   next_ = Clock::now() + kTick;
-  std::weak_ptr<int> guard = life_;
   const std::string detail = "simulated " + std::to_string(sim_.module_count()) + " modules";
-  boost::asio::post(io_, [this, guard, detail] {
-    if (guard.expired() || !on_state_) return;
+  boost::asio::post(io_, lifetime_.guard([this, detail] {
+    if (!on_state_) return;
     on_state_(hal::LinkState::up, detail);
-  });
+  }));
   schedule();
 }
 
@@ -56,17 +55,16 @@ void SimBus::stop() {
   if (!running_) return;
   running_ = false;
   state_ = hal::LinkState::down;
-  life_ = std::make_shared<int>(0);  // expire every pending handler
+  lifetime_.renew();  // every pending handler does nothing
   timer_.cancel();
 }
 
 void SimBus::schedule() {
   timer_.expires_at(next_);
-  std::weak_ptr<int> guard = life_;
-  timer_.async_wait([this, guard](const boost::system::error_code& ec) {
-    if (ec == boost::asio::error::operation_aborted || guard.expired()) return;
+  timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec == boost::asio::error::operation_aborted) return;
     on_tick();
-  });
+  }));
 }
 
 void SimBus::on_tick() {
@@ -77,11 +75,11 @@ void SimBus::on_tick() {
     ++late_ticks_;
     next_ = t + kTick;
   }
-  std::weak_ptr<int> guard = life_;
+  const auto watch = lifetime_.watch();
   for (const auto& f : sim_.take_frames()) {
     ++rx_frames_;
     if (on_frame_) on_frame_(f);
-    if (guard.expired()) return;  // the handler stopped or destroyed us
+    if (watch.ended()) return;  // the handler stopped or destroyed us
   }
   schedule();
 }

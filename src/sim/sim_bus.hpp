@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "essd/lifetime.hpp"
 #include "hal/can/can_bus.hpp"
 #include "hal/sensors/temperature_sensor.hpp"
 #include "sim/simulator.hpp"
@@ -49,9 +50,9 @@ class SimBus : public hal::CanBus {
   boost::asio::steady_timer timer_;
   Clock::time_point origin_ = Clock::now();
   Clock::time_point next_{};
-  // Handlers hold a weak_ptr to this; stop() replaces it, destruction drops
-  // it, so a late or re-entrant handler sees it expired and returns.
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  // Guards the handlers that capture this: stop() renews it, destruction
+  // ends it, so a late or re-entrant handler returns.
+  Lifetime lifetime_;
   bool running_ = false;
   hal::LinkState state_ = hal::LinkState::down;
   FrameHandler on_frame_;

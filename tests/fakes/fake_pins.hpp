@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "hal/gpio/panel_pins.hpp"
+#include "hal/gpio/pin_opener.hpp"
 
 namespace essd::fakes {
 

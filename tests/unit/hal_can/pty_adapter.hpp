@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "essd/lifetime.hpp"
 #include "hal/serial/tty.hpp"
 
 namespace essd::hal::testing {
@@ -65,23 +66,23 @@ class PtyAdapter {
 
  private:
   void read_more() {
-    master_.async_read_some(
-        boost::asio::buffer(buf_),
-        [this, life = std::weak_ptr<int>(life_)](boost::system::error_code ec, std::size_t n) {
-          if (ec || life.expired()) return;  // EIO while no slave is open: stop reading
-          for (std::size_t i = 0; i < n; ++i) {
-            if (buf_[i] != '\r') {
-              partial_ += buf_[i];
-              continue;
-            }
-            received.push_back(partial_);
-            auto it = replies.find(partial_);
-            if (it == replies.end() && !partial_.empty()) it = replies.find(partial_.substr(0, 1));
-            if (it != replies.end() && !it->second.empty()) write(it->second);
-            partial_.clear();
-          }
-          read_more();
-        });
+    master_.async_read_some(boost::asio::buffer(buf_),
+                            lifetime_.guard([this](boost::system::error_code ec, std::size_t n) {
+                              if (ec) return;  // EIO while no slave is open: stop reading
+                              for (std::size_t i = 0; i < n; ++i) {
+                                if (buf_[i] != '\r') {
+                                  partial_ += buf_[i];
+                                  continue;
+                                }
+                                received.push_back(partial_);
+                                auto it = replies.find(partial_);
+                                if (it == replies.end() && !partial_.empty())
+                                  it = replies.find(partial_.substr(0, 1));
+                                if (it != replies.end() && !it->second.empty()) write(it->second);
+                                partial_.clear();
+                              }
+                              read_more();
+                            }));
   }
 
   boost::asio::posix::stream_descriptor master_;
@@ -89,7 +90,7 @@ class PtyAdapter {
   std::string slave_path_;
   std::string partial_;
   std::array<char, 256> buf_{};
-  std::shared_ptr<int> life_ = std::make_shared<int>(0);
+  Lifetime lifetime_;  // guards the handlers that capture this
 };
 
 }  // namespace essd::hal::testing

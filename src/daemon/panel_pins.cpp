@@ -1,27 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include "hal/gpio/panel_pins.hpp"
+#include "daemon/panel_pins.hpp"
 
-#include "hal/gpio/gpiod_line.hpp"
+#include "hal/gpio/line_spec.hpp"
 #include "hal/gpio/sim_pins.hpp"
 
-namespace essd::hal {
+namespace essd::daemon {
 namespace {
 
-class GpiodOpener final : public PinOpener {
- public:
-  GpiodOpener(boost::asio::io_context& io, MonoClock clock) : io_(io), clock_(std::move(clock)) {}
-  std::unique_ptr<OutputPin> output(const LineSpec& spec, std::string& error) override {
-    return GpiodOutputPin::open(spec, error);
-  }
-  std::unique_ptr<InputPin> input(const LineSpec& spec, InputFilter filter,
-                                  std::string& error) override {
-    return GpiodInputPin::open(io_, spec, filter, error, clock_);
-  }
-
- private:
-  boost::asio::io_context& io_;
-  MonoClock clock_;
-};
+using hal::InputFilter;
+using hal::InputPin;
+using hal::OutputPin;
+using hal::PinOpener;
 
 struct Builder {
   PinOpener& opener;
@@ -31,18 +20,18 @@ struct Builder {
   std::unique_ptr<OutputPin> output(const char* key, const std::string& text) {
     if (!text.empty()) {
       std::string error;
-      if (auto spec = parse_line_spec(text, error)) {
+      if (auto spec = hal::parse_line_spec(text, error)) {
         if (auto pin = opener.output(*spec, error)) return pin;
       }
       errors.push_back(std::string("panel.") + key + ": " + error);
     }
-    return std::make_unique<SimOutputPin>(key);
+    return std::make_unique<hal::SimOutputPin>(key);
   }
 
   std::unique_ptr<InputPin> input(const char* key, const std::string& text, InputFilter filter) {
     if (text.empty()) return nullptr;
     std::string error;
-    if (auto spec = parse_line_spec(text, error)) {
+    if (auto spec = hal::parse_line_spec(text, error)) {
       if (auto pin = opener.input(*spec, filter, error)) return pin;
     }
     errors.push_back(std::string("panel.") + key + ": " + error);
@@ -85,10 +74,4 @@ void show_indicators(const PanelView& view, PanelPins& pins) {
   put(pins.dis_lamp, view.dis_lamp);
 }
 
-PanelPins make_panel_pins(boost::asio::io_context& io, const PanelConfig& cfg,
-                          std::vector<std::string>& errors, std::function<MonoMs()> clock) {
-  GpiodOpener opener(io, std::move(clock));
-  return make_panel_pins(opener, cfg, errors);
-}
-
-}  // namespace essd::hal
+}  // namespace essd::daemon
