@@ -53,7 +53,17 @@ main_pid() { prop essd.service MainPID; }
 is_active() { [ "$(prop essd.service ActiveState)" = active ]; }
 sim() { printf '%s\n' "$1" | socat -t 5 - "UNIX-CONNECT:$SIM_CTL"; }
 ctl() { "$ESSCTL" --json "$@"; }
-json_has() { ctl "$1" | grep -Eq -- "$2"; }
+# output_has PATTERN CMD...: CMD's whole output matches the extended regex.
+# Not `CMD | grep -q` under pipefail: grep leaves at its first match and a
+# writer with more to say dies of SIGPIPE, which fails the pipeline at random
+# (or, negated, passes a check that should fail).
+output_has() {
+  local pattern=$1 out
+  shift
+  out=$("$@") || return 1
+  grep -Eq -- "$pattern" <<<"$out"
+}
+json_has() { output_has "$2" ctl "$1"; }
 # The gpio-sim chip made by test_install.sh: value of line N.
 gpio() { cat "$(cat $STATE/gpio_sim_dir)/sim_gpio$1/value"; }
 # A test that failed half-way must not take the next ones with it: essd

@@ -32,7 +32,7 @@ url=http://127.0.0.1:9877
 metric() { curl -s "$url/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 wait_for 20 "/healthz 200" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' $url/healthz)\" = 200 ]"
 [ "$(metric essd_up)" = 1 ] || fail "essd_up is not 1 with essd running"
-curl -s "$url/metrics" | grep -q '^essd_modules{link="connected"} 2$' || fail "essd_modules connected 2 missing: $(curl -s "$url/metrics" | grep '^essd_modules')"
+output_has '^essd_modules\{link="connected"\} 2$' curl -s "$url/metrics" || fail "essd_modules connected 2 missing: $(curl -s "$url/metrics" | grep '^essd_modules')"
 ok "/healthz 200, essd_up 1, 2 modules connected through the installed essd"
 
 systemctl stop essd

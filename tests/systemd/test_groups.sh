@@ -23,6 +23,6 @@ ok "member of essd-admin: maintenance on/off (exit 0)"
 rc=$(as ess-stranger status)
 [ "$rc" != 0 ] || fail "a user in neither group reached the API"
 ok "a user in neither group cannot connect (exit $rc)"
-journalctl --no-pager -u essd ESSD_EVENT=privileged_command | grep -q "refused for uid $(id -u ess-reader)" ||
+output_has "refused for uid $(id -u ess-reader)" journalctl --no-pager -u essd ESSD_EVENT=privileged_command ||
   fail "no privileged_command refusal in the journal"
 ok "refusal logged as privileged_command"

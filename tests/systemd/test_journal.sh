@@ -22,7 +22,7 @@ ctl maintenance off >/dev/null
 ok "12 privileged commands in $(ms "$t" "$(now_us)") ms"
 # (Matched in the JSON, not as journalctl -u essd FIELD=VALUE: that
 # combination found nothing under systemd 252 although the entry was there.)
-suppressed() { journal_since $STATE/journal.cursor | grep -q '"ESSD_EVENT" *: *"log_suppressed"'; }
+suppressed() { output_has '"ESSD_EVENT" *: *"log_suppressed"' journal_since $STATE/journal.cursor; }
 wait_for 30 "a log_suppressed entry" suppressed
 journal_since $STATE/journal.cursor >$STATE/journal.json
 journalctl --no-pager -u essd ESSD_EVENT=path_open -o json --after-cursor "$(cat $STATE/journal.cursor)" >$STATE/path_open.json

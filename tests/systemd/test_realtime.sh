@@ -23,5 +23,5 @@ locked=$(awk '/^VmLck/ { print $2 }' /proc/$pid/status)
 # (essd's info line "control loop at SCHED_FIFO ..." did not reach the
 # journal in the first run: spdlog's info level; the process state above is
 # what counts.) A failed step would be a warning:
-! journalctl --no-pager -u essd -b | grep -q 'real-time:' || fail "real-time warnings: $(journalctl --no-pager -u essd -b | grep 'real-time:')"
+! output_has 'real-time:' journalctl --no-pager -u essd -b || fail "real-time warnings: $(journalctl --no-pager -u essd -b | grep 'real-time:')"
 ok "memory locked (VmLck $locked kB, VmRSS $(awk '/^VmRSS/ { print $2 }' /proc/$pid/status) kB), no real-time warning"

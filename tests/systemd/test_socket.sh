@@ -11,7 +11,7 @@ systemctl start essd.socket
 [ "$(prop essd.service ActiveState)" != active ] || fail "essd still running"
 [ "$(stat -c %G:%a /run/essd/essd.sock)" = essd:660 ] || fail "socket is $(stat -c %G:%a /run/essd/essd.sock)"
 out=$(ctl status) || fail "essctl status through the activation socket"
-echo "$out" | grep -q '"ok":true\|"mode"' || fail "no status: $out"
+grep -q '"ok":true\|"mode"' <<<"$out" || fail "no status: $out"
 is_active || fail "essd not started by the socket"
 [ "$(prop essd.service TriggeredBy)" = essd.socket ] || fail "TriggeredBy=$(prop essd.service TriggeredBy)"
 ok "essctl status started essd through essd.socket"

@@ -19,7 +19,7 @@ systemctl stop ess-sim-test
 systemctl restart essd
 wait_for 20 "essd active" is_active
 wait_for 10 "restored latch in status" json_has status 'ov_error'
-journalctl --no-pager -u essd ESSD_EVENT=latch_restore | grep -q . || fail "no latch_restore event"
+output_has . journalctl --no-pager -u essd ESSD_EVENT=latch_restore || fail "no latch_restore event"
 json_has status '"charge":\{[^}]*"closed":false' || fail "charge path closed with a restored OV latch"
 ok "after systemctl restart essd: OV latch restored (latch_restore), charge path open"
 # Healthy modules again: live data clears the latch.
