@@ -117,11 +117,11 @@ class TopLevel final : public nlohmann::json_sax<nlohmann::json> {
   bool in_error_ = false;  // inside the top-level "error" object
 
   // A value of the top-level key, or of a key of the "error" object.
-  void value_of_top(const nlohmann::json& v, bool container, bool object) {
+  void value_of_top(const nlohmann::json& v, bool object) {
     if (top_key_ == "ok") ok = v.is_boolean() ? std::optional<bool>(v.get<bool>()) : std::nullopt;
     if (top_key_ == "result") has_result = true;
     if (top_key_ == "error") {
-      error_is_object = container && object;
+      error_is_object = object;
       code.reset();
     }
     if (top_key_ == "id") {
@@ -130,7 +130,7 @@ class TopLevel final : public nlohmann::json_sax<nlohmann::json> {
     }
   }
   bool scalar(const nlohmann::json& v) {
-    if (depth_ == 1) value_of_top(v, false, false);
+    if (depth_ == 1) value_of_top(v, false);
     if (depth_ == 2 && in_error_ && inner_key_ == "code")
       code = v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
     return true;
@@ -138,7 +138,7 @@ class TopLevel final : public nlohmann::json_sax<nlohmann::json> {
   bool open(bool object) {
     if (depth_ == 0) is_object = object;
     if (depth_ == 1) {
-      value_of_top(nullptr, true, object);
+      value_of_top(nullptr, object);
       in_error_ = object && top_key_ == "error";
     }
     if (depth_ == 2 && in_error_ && inner_key_ == "code") code.reset();

@@ -29,9 +29,8 @@ class Lifetime {
   /// `fn` wrapped so that it returns at once after the end.
   template <class Fn>
   auto guard(Fn&& fn) const {
-    return [token = std::weak_ptr<const char>(token_),
-            fn = std::forward<Fn>(fn)](auto&&... args) -> void {
-      if (token.expired()) return;
+    return [life = watch(), fn = std::forward<Fn>(fn)](auto&&... args) -> void {
+      if (life.ended()) return;
       fn(std::forward<decltype(args)>(args)...);
     };
   }
