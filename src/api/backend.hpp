@@ -56,6 +56,7 @@ class Backend {
   /// loop thread where the daemon has a worker for it, then calls `done`
   /// with it on the loop thread. The default builds it at once (unit tests,
   /// fuzzing).
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): overrides move both to a worker
   virtual void render(std::function<std::string()> build, std::function<void(std::string)> done) {
     done(build());
   }

@@ -5,19 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <csignal>
-#include <cstdio>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/post.hpp>
 
 #include "config/config.hpp"
 #include "daemon/fail_safe.hpp"
 #include "daemon/instance_paths.hpp"
 #include "daemon/latch_file.hpp"
 #include "daemon/logging.hpp"
-#include "essd/module_bus.hpp"
 #include "essd/version.hpp"
-#include "hal/lcd/make_lcd.hpp"
 #include "history/history.hpp"
 #include "host/host_can_link.hpp"
 #include "host/modbus_link.hpp"
@@ -48,9 +44,6 @@ App::App(asio::io_context& io, CommandLine cl, Config config, std::string config
       cl_(std::move(cl)),
       config_(std::move(config)),
       config_source_(std::move(config_source)),
-      tick_timer_(io),
-      panel_timer_(io),
-      deadline_timer_(io),
       stop_timer_(io),
       signals_(io) {}
 
@@ -58,13 +51,7 @@ App::~App() {
   fail_safe::disarm();  // before the pins and the bus go
   lifetime_.end();
   // Members are torn down in reverse order; the I/O objects cancel their own
-  // handlers (each guards with weak_ptr), the worker threads join.
-}
-
-MonoMs App::now() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               origin_)
-      .count();
+  // handlers (each guarded by its owner's Lifetime), the worker threads join.
 }
 
 std::string App::model_name() const {
@@ -72,16 +59,30 @@ std::string App::model_name() const {
 }
 
 int App::start() {
-  const bool sim = cl_.sim_modules.has_value();
   // 0. The instance lock before anything else: a second daemon must leave
   // alone what the first one owns (history, state file, devices).
-  {
-    std::string lock_error;
-    if (!api::acquire_instance_lock(config_.api.socket, instance_lock_, lock_error)) {
-      return fail_start({kExitRuntime, lock_error});
-    }
+  std::string lock_error;
+  if (!api::acquire_instance_lock(config_.api.socket, instance_lock_, lock_error)) {
+    return fail_start({kExitRuntime, lock_error});
   }
   // 1. Outputs first, all at their safe level, before anything can close a path.
+  if (auto error = start_outputs()) return fail_start(*error);
+  // 2. History, so that every later event is kept; 3. the control loop.
+  start_history_and_loop();
+  // 4. The module bus and the heatsink sensor.
+  if (auto error = start_bus()) return fail_start(*error);
+  fail_safe::arm({pins_.charge_path.get(), pins_.discharge_path.get(), bus_.get()});
+  // 5. The panel display; 6. the API.
+  start_panel();
+  if (auto error = start_api()) return fail_start(*error);
+  // 7. Inputs, host links, signals, the tick.
+  start_ticking();
+  notifier_.ready();
+  spdlog::info("essd ready: bus {}, API {}", bus_->describe(), config_.api.socket);
+  return kExitOk;
+}
+
+std::optional<StartError> App::start_outputs() {
   std::vector<std::string> pin_errors;
   {
     hal::GpiodPinOpener gpiod(io_, {});
@@ -89,60 +90,83 @@ int App::start() {
   }
   if (!pin_errors.empty()) {
     for (const auto& e : pin_errors) spdlog::error("panel: {}", e);
-    return fail_start({kExitRuntime, "cannot open the configured GPIO lines (see above)"});
+    return StartError{kExitRuntime, "cannot open the configured GPIO lines (see above)"};
   }
-  apply_outputs();  // controller not yet there: paths open
+  // No controller yet: both paths open, power-hold asserted.
+  drive_outputs(pins_, false, false, true);
   // From here an internal error drives these outputs open (fail_safe.hpp).
   fail_safe::arm({pins_.charge_path.get(), pins_.discharge_path.get(), nullptr});
+  return std::nullopt;
+}
 
-  // 2. History, so that every later event is kept.
+void App::start_history_and_loop() {
   history_ =
       std::make_unique<history::History>(io_, config_.history.path, config_.history.max_events);
-
-  // 3. The controller, with the persisted latches (they can only keep paths
+  events_.set_history(history_.get());
+  // The controller, with the persisted latches (they can only keep paths
   // open; an unusable file restores both as set).
   auto loaded = load_latch_file(config_.system.state_file);
-  controller_ = std::make_unique<core::Controller>(core_config(config_), now(),
-                                                   loaded.latches.value_or(core::Latches{}));
-  // The saver calls back on its thread; the guarded handler is made here,
-  // on the loop thread, and only invoked there.
-  latch_saver_ = std::make_unique<LatchSaver>(
-      [this, on_result = lifetime_.guard([this](const std::string& err) { on_save_result(err); })](
-          std::string err) { asio::post(io_, [on_result, err]() { on_result(err); }); });
-  emit(Severity::info, "start",
-       "essd " + std::string(kVersion) + " starting (" + model_name() + ", " +
-           std::string(to_string(config_.system.topology)) + ", config " + config_source_ +
-           (sim ? ", simulated bus" : "") + ")");
+  loop_ = std::make_unique<ControlLoop>(io_, clock_, events_, notifier_, core_config(config_),
+                                        loaded.latches.value_or(core::Latches{}),
+                                        config_.system.state_file);
+  loop_->devices().pins = &pins_;
+  events_.emit(Severity::info, "start",
+               "essd " + std::string(kVersion) + " starting (" + model_name() + ", " +
+                   std::string(to_string(config_.system.topology)) + ", config " + config_source_ +
+                   (cl_.sim_modules ? ", simulated bus" : "") + ")");
   if (!history_->recovery_note().empty()) {
-    emit(Severity::error, "history_corrupt", history_->recovery_note());
+    events_.emit(Severity::error, "history_corrupt", history_->recovery_note());
   }
   if (!history_->persistent()) {
-    emit(Severity::error, "state_file_error",
-         "event history not persistent: " + history_->open_error());
+    events_.emit(Severity::error, "state_file_error",
+                 "event history not persistent: " + history_->open_error());
   }
   for (const auto& w : unsafe_directory_warnings(config_)) {
     spdlog::warn("{}", w);
-    emit(Severity::warning, "unsafe_path", w);
+    events_.emit(Severity::warning, "unsafe_path", w);
   }
   if (!loaded.error.empty()) {
-    emit(Severity::error, "state_file_error",
-         "latch state file " + config_.system.state_file + " unusable (" + loaded.error +
-             "): OV ERROR and DISCHARGE ERROR restored as set");
+    events_.emit(Severity::error, "state_file_error",
+                 "latch state file " + config_.system.state_file + " unusable (" + loaded.error +
+                     "): OV ERROR and DISCHARGE ERROR restored as set");
   }
   restore_set_op();  // a SetOp DISCONNECT from before the restart (app_host.cpp)
+}
 
-  // 4. The module bus and the heatsink sensor.
-  if (auto error = start_bus()) return fail_start(*error);
-  fail_safe::arm({pins_.charge_path.get(), pins_.discharge_path.get(), bus_.get()});
+std::optional<StartError> App::start_bus() {
+  BusDevices devices;
+  if (auto error = make_bus_devices(io_, config_, cl_, devices)) return error;
+  heatsink_ = std::move(devices.heatsink);
+  recording_ =
+      std::make_unique<BusRecording>(io_, events_, config_, cl_, [this] { loop_->drain_events(); });
+  bus_ = recording_->wrap(std::move(devices.bus));
+  auto& d = loop_->devices();
+  d.bus = bus_.get();
+  d.heatsink = heatsink_.get();
+  d.recorder = &recording_->recorder();
+  bus_->start(lifetime_.guard([this](const CanFrame& f) { loop_->on_frame(f); }),
+              lifetime_.guard([this](hal::LinkState s, const std::string& detail) {
+                loop_->on_bus_state(s, detail);
+              }));
+  return std::nullopt;
+}
 
-  // 5. The panel display.
+int App::fail_start(const StartError& error) {
+  // Once: spdlog writes to stderr, or to the journal when stderr is the
+  // journal (a second line on stderr would be the same line twice there).
+  spdlog::error("{}", error.message);
+  return error.exit_code;
+}
+
+void App::start_panel() {
+  panel_ = std::make_unique<PanelDriver>(io_, clock_, pins_, [this] { return loop_->snapshot(); });
   std::string lcd_error;
-  lcd_ =
-      hal::make_lcd(io_, config_.panel,
-                    lifetime_.guard([this](essd::Press p) { panel_.press(p, now()); }), lcd_error);
-  if (!lcd_) emit(Severity::warning, "panel", "LCD unavailable: " + lcd_error);
+  if (!panel_->open_lcd(config_.panel, lcd_error)) {
+    events_.emit(Severity::warning, "panel", "LCD unavailable: " + lcd_error);
+  }
+}
 
-  // 6. The API.
+std::optional<StartError> App::start_api() {
   api::ServerOptions so;
   so.socket_path = config_.api.socket;
   so.group = config_.api.group;
@@ -155,14 +179,30 @@ int App::start() {
   if (!fds.empty()) so.inherited_fd = fds.front();
   for (std::size_t i = 1; i < fds.size(); ++i) ::close(fds[i]);  // only one socket is ours
   render_ = std::make_unique<RenderWorker>(io_);
-  server_ = std::make_unique<api::Server>(io_, *this, so);
+  backend_ = std::make_unique<ApiBackend>(ApiBackend::Parts{
+      clock_, events_, *loop_, *panel_, *history_, *recording_, *render_, model_name(),
+      [this](const std::string& who) { return reload_config(who); }});
+  server_ = std::make_unique<api::Server>(io_, *backend_, so);
+  backend_->set_server(server_.get());
+  events_.set_server(server_.get());
   std::vector<std::string> warnings;
   std::string error;
-  if (!server_->start(error, warnings)) return fail_start({kExitRuntime, "API: " + error});
+  if (!server_->start(error, warnings)) return StartError{kExitRuntime, "API: " + error};
   for (const auto& w : warnings) spdlog::warn("API: {}", w);
+  return std::nullopt;
+}
 
-  // 7. Inputs, host links, signals, the tick.
-  start_inputs();
+void App::start_ticking() {
+  loop_->set_hooks({
+      .after_tick =
+          [this](const SystemSnapshot& snap) {
+            panel_->render(snap);
+            backend_->publish(snap);
+          },
+      .every_second = [this](const SystemSnapshot&) { every_second(); },
+      .status_changed = [this](const SystemSnapshot& snap) { backend_->publish(snap); },
+  });
+  loop_->start_inputs([this](bool active) { panel_->button(active); });
   start_host_links();
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
@@ -171,71 +211,22 @@ int App::start() {
     if (ec) return;
     on_signal(signo);
   }));
-  watchdog_interval_ = notifier_.watchdog_interval();
-  // The first tick fires at once: a CTRL frame with both paths open tells the
-  // modules a controller is alive, without waiting a whole period.
-  next_tick_ = std::chrono::steady_clock::now();
-  arm_tick();
-  drain_events();
-  notifier_.ready();
-  spdlog::info("essd ready: bus {}, API {}", bus_->describe(), config_.api.socket);
-  return kExitOk;
+  loop_->start_ticking();
+  loop_->drain_events();
 }
 
-std::optional<StartError> App::start_bus() {
-  BusDevices devices;
-  if (auto error = make_bus_devices(io_, config_, cl_, devices)) return error;
-  bus_ = std::move(devices.bus);
-  heatsink_ = std::move(devices.heatsink);
-  sim_bus_ = devices.sim;
-  wrap_bus_for_recording();
-  bus_->start(lifetime_.guard([this](const CanFrame& f) { on_frame(f); }),
-              lifetime_.guard([this](hal::LinkState s, const std::string& detail) {
-                on_bus_state(s, detail);
-              }));
-  return std::nullopt;
-}
-
-int App::fail_start(const StartError& error) {
-  // Once: spdlog writes to stderr, or to the journal when stderr is the
-  // journal (a second line on stderr would be the same line twice there).
-  spdlog::error("{}", error.message);
-  return error.exit_code;
-}
-
-void App::start_inputs() {
-  auto guard = [this](auto fn) {
-    return lifetime_.guard([fn](bool active, MonoMs) { fn(active); });
-  };
-  if (pins_.disp_button) {
-    // The pin's timestamp is its own clock; the panel runs on ours.
-    pins_.disp_button->start(guard([this](bool active) { panel_.button(active, now()); }));
+void App::every_second() {
+  for (auto& e : logging::log_housekeeping()) events_.record(e);
+  recording_->housekeeping();
+  backend_->housekeeping();
+  for (const auto& note : history_->take_notes()) {
+    events_.emit(Severity::warning, "history_wal", note);
   }
-  for (auto* pin : {pins_.sw_on.get(), pins_.hw_chg.get(), pins_.hw_dis.get(), pins_.hw_ov.get()}) {
-    if (pin) pin->start(guard([this](bool) { update_inputs(); }));
-  }
-  update_inputs();
 }
 
 core::CoreConfig App::core_config(const Config& c) const {
   const bool heatsink_configured = cl_.sim_modules.has_value() || !c.limits.heatsink_sensor.empty();
   return core::CoreConfig::from(c, heatsink_configured);
-}
-
-void App::update_inputs() {
-  controller_->set_panel_inputs(read_inputs(), now());
-  after_input();
-}
-
-core::PanelInputs App::read_inputs() const {
-  core::PanelInputs in;
-  // SW ON: the resistor between GND and SW ON selects OFF mode; the input
-  // reads active while it is fitted.
-  in.off_mode = pins_.sw_on && pins_.sw_on->get();
-  if (pins_.hw_chg) in.hw_chg = pins_.hw_chg->get();
-  if (pins_.hw_dis) in.hw_dis = pins_.hw_dis->get();
-  if (pins_.hw_ov) in.hw_ov = pins_.hw_ov->get();
-  return in;
 }
 
 int App::run() {
@@ -256,13 +247,14 @@ int App::run() {
 void App::internal_error(const std::string& what) {
   fail_safe::open_paths_now(("exception escaped the loop: " + what).c_str());
   stopping_ = true;  // nothing closes a path again
+  if (loop_) loop_->halt();
   Event e;
   e.severity = Severity::error;
   e.kind = "internal_error";
   e.message = "internal error: " + what + ": paths open, final CTRL sent, exiting";
-  e.at_ms = now();
+  e.at_ms = clock_.now();
   try {
-    record(e);
+    events_.record(e);
     if (history_) history_->flush();
   } catch (...) {
     // The paths are open; the record is best effort.
@@ -286,25 +278,14 @@ void App::shutdown() {
   if (stopping_) return;
   stopping_ = true;
   notifier_.stopping();
-  tick_timer_.cancel();
-  panel_timer_.cancel();
-  deadline_timer_.cancel();
-  // Fail safe first: both paths open, then tell the modules (mode 0, both open).
-  if (pins_.charge_path) pins_.charge_path->set(false);
-  if (pins_.discharge_path) pins_.discharge_path->set(false);
-  if (bus_ && controller_) {
-    bus::Ctrl c = controller_->next_ctrl();
-    c.mode = bus::kCtrlNormal;
-    c.charge_closed = false;
-    c.discharge_closed = false;
-    if (bus_->send(bus::encode(c))) ++ctrl_sent_;
-  }
-  emit(Severity::info, "stop", "essd stopping: paths open");
-  drain_events();
-  if (server_) server_->stop();
+  loop_->stop();  // both paths open, then the final CTRL
+  panel_->stop();
+  events_.emit(Severity::info, "stop", "essd stopping: paths open");
+  loop_->drain_events();
+  server_->stop();
   if (host_can_) host_can_->stop();
   if (modbus_) modbus_->stop();
-  if (set_op_saver_) set_op_saver_->flush();
+  set_op_saver_->flush();
   for (auto* pin : {pins_.disp_button.get(), pins_.sw_on.get(), pins_.hw_chg.get(),
                     pins_.hw_dis.get(), pins_.hw_ov.get()}) {
     if (pin) pin->stop();
@@ -314,13 +295,10 @@ void App::shutdown() {
   // asynchronous), then stop it and let the loop run out.
   stop_timer_.expires_after(std::chrono::milliseconds(100));
   stop_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code&) {
-    if (bus_) bus_->stop();
-    if (recorder_) {
-      recorder_->stop();
-      recorder_->flush();  // the last frames, fsynced
-    }
-    if (latch_saver_) latch_saver_->flush();
-    if (history_) history_->flush();
+    bus_->stop();
+    recording_->finish();
+    loop_->flush_latches();
+    history_->flush();
     io_.stop();
   }));
 }

@@ -41,6 +41,16 @@ struct Builder {
 
 }  // namespace
 
+void drive_outputs(PanelPins& pins, bool charge_closed, bool discharge_closed, bool power_hold) {
+  if (pins.charge_path && pins.charge_path->get() != charge_closed) {
+    pins.charge_path->set(charge_closed);
+  }
+  if (pins.discharge_path && pins.discharge_path->get() != discharge_closed) {
+    pins.discharge_path->set(discharge_closed);
+  }
+  if (pins.power_hold && pins.power_hold->get() != power_hold) pins.power_hold->set(power_hold);
+}
+
 PanelPins make_panel_pins(PinOpener& opener, const PanelConfig& cfg,
                           std::vector<std::string>& errors) {
   Builder b{opener, cfg, errors};

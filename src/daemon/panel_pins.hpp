@@ -33,6 +33,11 @@ struct PanelPins {
 PanelPins make_panel_pins(hal::PinOpener& opener, const PanelConfig& cfg,
                           std::vector<std::string>& errors);
 
+/// Sets the two path outputs and power-hold where they differ from what is
+/// asked (the control loop after every input; start-up, with both open and
+/// power-hold asserted, before anything can close a path).
+void drive_outputs(PanelPins& pins, bool charge_closed, bool discharge_closed, bool power_hold);
+
 /// Puts the view's indicators on the pins: LED halves (flash phase applied
 /// by the model), CHG/DIS lamps. Call after every PanelModel::render().
 void show_indicators(const PanelView& view, PanelPins& pins);

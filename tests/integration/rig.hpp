@@ -76,4 +76,30 @@ class Rig {
   std::unique_ptr<NotifySocket> notify_;
 };
 
+/// True when ess-sim's control socket answered "ok ...".
+inline bool sim_ok(const std::string& sim_reply) {
+  return sim_reply.rfind("ok", 0) == 0;
+}
+
+/// Polls the status, paced by the watcher's pushes, until pred holds.
+template <typename Pred>
+bool wait_status(Rig& rig, api::Client& w, Pred pred, Ms timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred(rig.status())) return true;
+    w.next_message(Ms(100));
+  }
+  return pred(rig.status());
+}
+
+/// The events of one kind, in history order.
+inline std::vector<nlohmann::json> events_of(const std::vector<nlohmann::json>& all,
+                                             const std::string& kind) {
+  std::vector<nlohmann::json> out;
+  for (const auto& e : all) {
+    if (e.value("kind", "") == kind) out.push_back(e);
+  }
+  return out;
+}
+
 }  // namespace essd::itest

@@ -211,6 +211,54 @@ TEST(SetOp, DisconnectStandsAcrossARestart) {
   EXPECT_TRUE(rig.wait_paths_closed(w, Ms(15000)));
 }
 
+// A DISCONNECT restored at start stands across a fresh start after the auto
+// shut-down too (the fresh controller gets it again, as it gets one the host
+// wrote since the start).
+TEST(SetOp, RestoredDisconnectStandsAcrossAFreshStart) {
+  ModbusHost host;
+  ASSERT_TRUE(host.ok()) << "no pty";
+  Rig rig(Rig::Bus::pty_sim, 2);
+  rig.extra_config = host.config() + "[limits]\nauto_shutdown_s = 10\n";
+  rig.start();
+  {
+    auto w = rig.watcher();
+    ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
+  }
+  ASSERT_TRUE(set_op_retrying(host, 2, Ms(5000)));
+  const std::string file = rig.dir / "latches.state.setop";
+  const auto deadline = Clock::now() + Ms(5000);
+  {
+    auto pace = rig.watcher();
+    while (read_file(file).find("disconnect 1") == std::string::npos && Clock::now() < deadline) {
+      pace.next_message(Ms(50));  // the daemon's pushes pace the polling
+    }
+  }
+  ASSERT_NE(read_file(file).find("disconnect 1"), std::string::npos);
+  rig.essd().signal(SIGKILL);
+  rig.essd().wait(Ms(5000));
+  rig.start_essd();
+  auto w = rig.watcher();
+  ASSERT_TRUE(rig.wait_message(
+      w,
+      [](const json& m) { return m.contains("status") && m["status"]["modules_connected"] == 2; },
+      Ms(15000)));
+  // The auto shut-down, then a charger wakes the modules: a fresh start.
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "overdischarge 0")));
+  ASSERT_TRUE(wait_status(
+      rig, w, [](const json& s) { return s["mode"] == "shutdown"; }, Ms(20000)));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 0")));
+  ASSERT_TRUE(wait_status(
+      rig, w, [](const json& s) { return s["modules_lost"] == 2; }, Ms(3000)));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "power on")));
+  ASSERT_TRUE(wait_status(
+      rig, w, [](const json& s) { return s["mode"] == "normal" && s["modules_connected"] == 2; },
+      Ms(15000)));
+  ASSERT_FALSE(events_of(rig.all_events(), "fresh_start").empty());
+  EXPECT_FALSE(rig.wait_paths_closed(w, Ms(3000))) << "a fresh start must not end a DISCONNECT";
+  auto s = rig.status();
+  EXPECT_NE(s["charge"]["blocked_by"].dump().find("host_disconnect"), std::string::npos) << s;
+}
+
 // ---- issue 12 item 11: Pylontech frames carry the state when sent ------------
 
 /// An SLCAN adapter on a pty master, for essd's host CAN link: answers the

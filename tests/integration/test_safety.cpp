@@ -16,32 +16,10 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-bool ok(const std::string& sim_reply) {
-  return sim_reply.rfind("ok", 0) == 0;
-}
-
-// Polls the status, paced by the watcher's pushes, until pred holds.
-template <typename Pred>
-bool wait_status(Rig& rig, api::Client& w, Pred pred, Ms timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (pred(rig.status())) return true;
-    w.next_message(Ms(100));
-  }
-  return pred(rig.status());
-}
-
 bool has_error(const json& s, const std::string& code) {
   for (const auto& e : s["errors"])
     if (e.value("code", "") == code) return true;
   return false;
-}
-
-std::vector<json> events_of(const std::vector<json>& all, const std::string& kind) {
-  std::vector<json> out;
-  for (const auto& e : all)
-    if (e.value("kind", "") == kind) out.push_back(e);
-  return out;
 }
 
 std::uint64_t seq(const json& e) {
@@ -77,10 +55,10 @@ TEST(Safety, NoPathClosesBeforeEveryModuleConnected) {
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
   EXPECT_EQ(rig.status()["modules_connected"], 4);
   // A module dropped and restored mid-run: nothing closes until it is back.
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "drop 2")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "drop 2")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return s["modules_lost"] == 1; }, Ms(3000)));
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "restore 2")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 2")));
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(10000)));
   const auto events = rig.all_events();
   EXPECT_EQ(events_of(events, "module_connected").size(), 5u);
@@ -92,7 +70,7 @@ TEST(Safety, LossStandsAcrossMaintenance) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "drop 1")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "drop 1")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return s["modules_lost"] == 1; }, Ms(3000)));
   auto admin = rig.client();
@@ -108,7 +86,7 @@ TEST(Safety, LossStandsAcrossMaintenance) {
     ASSERT_TRUE(has_error(s, "comm_error")) << s.dump();
     w.next_message(Ms(200));
   }
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "restore 1")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 1")));
   EXPECT_TRUE(rig.wait_paths_closed(w, Ms(10000)));
   expect_no_close_on_partial_picture(rig.all_events(), 3);
 }
@@ -118,20 +96,20 @@ TEST(Safety, OvLatchClearsOnlyWithEveryModuleIn) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "ov 0")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "ov 0")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return has_error(s, "ov_error"); }, Ms(3000)));
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "drop 2")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "drop 2")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return s["modules_lost"] == 1; }, Ms(3000)));
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "restore 0")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 0")));
   // Module 0 is back in range, but module 2 cannot be judged: the latch stands.
   const auto until = Clock::now() + Ms(2000);
   while (Clock::now() < until) {
     ASSERT_TRUE(has_error(rig.status(), "ov_error"));
     w.next_message(Ms(200));
   }
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "restore 2")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 2")));
   EXPECT_TRUE(wait_status(
       rig, w, [](const json& s) { return !has_error(s, "ov_error"); }, Ms(10000)));
   const auto events = rig.all_events();
@@ -148,7 +126,7 @@ TEST(Safety, StateFileDirectoryCreatedAndLatchRestored) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "ov 1")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "ov 1")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return has_error(s, "ov_error"); }, Ms(3000)));
   const auto deadline = Clock::now() + Ms(5000);
@@ -188,7 +166,7 @@ TEST(Safety, FailedSaveRaisesStateFileUntilARetrySucceeds) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "ov 1")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "ov 1")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return has_error(s, "state_file"); }, Ms(5000)));
   EXPECT_FALSE(events_of(rig.all_events(), "state_file_error").empty());
@@ -204,14 +182,14 @@ TEST(Safety, AutoShutdownThenModulesTalkAgainStartsFresh) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "overdischarge 0")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "overdischarge 0")));
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return s["mode"] == "shutdown"; }, Ms(20000)));
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "restore 0")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 0")));
   // The modules went quiet on the shutdown request; a charger wakes them.
   ASSERT_TRUE(wait_status(
       rig, w, [](const json& s) { return s["modules_lost"] == 2; }, Ms(3000)));
-  ASSERT_TRUE(ok(sim_control(rig.sim_socket(), "power on")));
+  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "power on")));
   EXPECT_TRUE(wait_status(
       rig, w, [](const json& s) { return s["mode"] == "normal"; }, Ms(5000)));
   EXPECT_FALSE(events_of(rig.all_events(), "fresh_start").empty());
