@@ -59,13 +59,16 @@ struct Log {
 };
 
 /// Fulfils a promise when destroyed: tells when a job's captures are freed.
-struct OnDestroy {
+class OnDestroy {
+ public:
   explicit OnDestroy(std::promise<void>& p) : p_(&p) {}
   OnDestroy(OnDestroy&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
   OnDestroy(const OnDestroy&) = delete;
   ~OnDestroy() {
     if (p_) p_->set_value();
   }
+
+ private:
   std::promise<void>* p_;
 };
 
@@ -119,7 +122,7 @@ TEST(BlockingWorker, ASlotKeepsOnlyItsNewestJobInItsPlace) {
   Worker w("essd-test", Worker::kUnbounded);
   w.post(gate.job());
   gate.wait_entered();
-  auto logs = [&log](std::string s) {
+  auto logs = [&log](const std::string& s) {
     return [&log, s]() -> Worker::RetryAfter {
       log.add(s);
       return std::nullopt;
