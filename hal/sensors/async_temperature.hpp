@@ -6,16 +6,15 @@
 // read_c() hands out the newest reading and asks for the next one; the queue
 // is one request deep (a read already asked for or under way is not asked
 // again). docs/core.md "Heatsink": an error, or a reading older than `max_age`
-// (1 s), counts as a trip, so read_c() gives nullopt for both.
-#include <condition_variable>
+// (1 s), counts as a trip, so read_c() gives nullopt for both. The thread
+// is a BlockingWorker's.
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
+#include "essd/blocking_worker.hpp"
 #include "essd/time.hpp"
 #include "hal/sensors/temperature_sensor.hpp"
 
@@ -50,9 +49,9 @@ class AsyncTemperatureSensor final : public TemperatureSensor {
  private:
   struct Shared;
   std::shared_ptr<Shared> shared_;
-  std::thread worker_;
   MonoMs max_age_;
   std::string describe_;
+  BlockingWorker worker_;  // last: stopped (or left to its stuck read) first
 };
 
 }  // namespace essd::hal

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "essd/candump_log.hpp"
 
@@ -99,18 +100,22 @@ class BusRecorder::Writer {
 };
 
 BusRecorder::BusRecorder(std::function<void(RecorderReport)> on_report)
-    : on_report_(std::move(on_report)), thread_([this] { run(); }) {
-  queue_.reserve(kQueueCapacity);
-}
+    : on_report_(std::move(on_report)),
+      writer_(std::make_unique<Writer>()),
+      worker_(BlockingWorker::Options{
+          .name = "essd-record",
+          .capacity = kQueueCapacity,
+          .at_exit = BlockingWorker::AtExit::run_queued,
+          // The worker wakes on its own every 50 ms; only a half-full queue
+          // hurries it (a notify per frame would cost a syscall per frame).
+          .wake_period = kWorkerPeriod,
+          .after_batch = [this] { end_batch(); },
+      }) {}
 
+// stop() queues the last stop (fsync); the worker (the last member) runs
+// what is queued, then joins.
 BusRecorder::~BusRecorder() {
   stop();
-  {
-    std::lock_guard lk(mu_);
-    quit_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
 }
 
 void BusRecorder::start(std::string path, std::uint64_t max_bytes, std::string interface,
@@ -118,52 +123,22 @@ void BusRecorder::start(std::string path, std::uint64_t max_bytes, std::string i
   active_ = true;
   path_ = path;
   heatsink_seen_ = false;
-  Item item;
-  item.kind = Item::Kind::start;
-  push_control(item,
-               StartRequest{std::move(path), std::move(interface), std::move(header), max_bytes});
+  // Control jobs are never dropped (they are rare).
+  worker_.post_unbounded([this, req = StartRequest{std::move(path), std::move(interface),
+                                                   std::move(header), max_bytes}] { open(req); });
 }
 
 void BusRecorder::stop() {
   if (!active_) return;
   active_ = false;
-  Item item;
-  item.kind = Item::Kind::stop;
-  push_control(item, std::nullopt);
-}
-
-void BusRecorder::push_control(Item item, std::optional<StartRequest> start) {
-  {
-    std::lock_guard lk(mu_);
-    if (start) starts_.push_back(std::move(*start));
-    queue_.push_back(item);  // control items are never dropped (they are rare)
-    control_pending_ = true;
-  }
-  cv_.notify_one();
+  worker_.post_unbounded([this] { close(); });
 }
 
 void BusRecorder::frame(std::int64_t time_us, const CanFrame& f) {
   if (!active_) return;
-  bool wake = false;
-  {
-    std::lock_guard lk(mu_);
-    if (frames_in_queue_ >= kQueueCapacity) {
-      ++counters_.frames_dropped;
-      return;
-    }
-    Item item;
-    item.time_us = time_us;
-    item.frame = f;
-    queue_.push_back(item);
-    ++frames_in_queue_;
-    ++counters_.frames_queued;
-    counters_.max_queue_depth =
-        std::max<std::uint64_t>(counters_.max_queue_depth, frames_in_queue_);
-    // The worker wakes on its own every 50 ms; only a half-full queue
-    // hurries it (a notify per frame would cost a syscall per frame).
-    wake = frames_in_queue_ == kQueueCapacity / 2;
-  }
-  if (wake) cv_.notify_one();
+  const bool queued = worker_.post_lazy([this, time_us, f] { write_frame(time_us, f); });
+  std::lock_guard lk(counters_mu_);
+  ++(queued ? counters_.frames_queued : counters_.frames_dropped);
 }
 
 void BusRecorder::heatsink(std::int64_t time_us, std::optional<double> celsius) {
@@ -173,116 +148,83 @@ void BusRecorder::heatsink(std::int64_t time_us, std::optional<double> celsius) 
   if (!changed) return;
   heatsink_seen_ = true;
   last_heatsink_ = celsius;
-  std::lock_guard lk(mu_);
-  if (frames_in_queue_ >= kQueueCapacity) return;
-  Item item;
-  item.kind = Item::Kind::heatsink;
-  item.time_us = time_us;
-  item.celsius = celsius;
-  queue_.push_back(item);
-  ++frames_in_queue_;
+  // A full queue skips the reading (it is not a frame: not counted as dropped).
+  worker_.post_lazy([this, time_us, celsius] { write_heatsink(time_us, celsius); });
 }
 
 void BusRecorder::flush() {
-  std::unique_lock lk(mu_);
-  const auto gen = ++generation_;
-  flush_wanted_ = true;
-  cv_.notify_one();
-  idle_cv_.wait(lk, [&] { return done_generation_ >= gen || quit_; });
+  worker_.post_unbounded([this] { sync(); });
+  worker_.drain();
 }
 
 RecorderCounters BusRecorder::counters() const {
-  std::lock_guard lk(mu_);
-  return counters_;
+  const auto depth = static_cast<std::uint64_t>(worker_.stats().high_water);
+  std::lock_guard lk(counters_mu_);
+  RecorderCounters c = counters_;
+  c.max_queue_depth = depth;  // frames and heatsink readings, as before
+  return c;
 }
 
-void BusRecorder::run() {
-  Writer writer;
-  std::vector<Item> batch;
-  batch.reserve(kQueueCapacity);
-  std::uint64_t lost = 0;  // frames not written since the last error
-  RecorderCounters local;  // the worker's share, merged under mu_ per batch
-  auto report = [&](bool error, std::string kind, std::string msg) {
-    if (on_report_) on_report_(RecorderReport{error, std::move(kind), std::move(msg)});
-  };
-  auto fail = [&](const std::string& why) {
-    writer.close();
-    report(true, "record_error", why + "; recording stopped");
-  };
-  for (;;) {
-    std::uint64_t gen = 0;
-    bool want_flush = false;
-    std::deque<StartRequest> starts;
-    {
-      std::unique_lock lk(mu_);
-      cv_.wait_for(lk, kWorkerPeriod, [&] { return quit_ || control_pending_ || flush_wanted_; });
-      if (quit_ && queue_.empty()) break;
-      batch.swap(queue_);
-      starts.swap(starts_);
-      frames_in_queue_ = 0;
-      control_pending_ = false;
-      want_flush = flush_wanted_;
-      flush_wanted_ = false;
-      gen = generation_;
-    }
-    std::uint64_t written = 0;
-    for (const auto& it : batch) {
-      std::string err;
-      switch (it.kind) {
-        case Item::Kind::start: {
-          writer.close();
-          const auto req = std::move(starts.front());
-          starts.pop_front();
-          err = writer.open(req);
-          if (err.empty()) {
-            report(false, "record_start", "recording the module bus to " + req.path);
-          }
-          break;
-        }
-        case Item::Kind::stop:
-          if (writer.is_open()) {
-            err = writer.write_out(local);
-            if (err.empty()) err = writer.sync();
-            if (err.empty())
-              report(false, "record_stop", "bus recording stopped: " + writer.path());
-            writer.close();
-          }
-          break;
-        case Item::Kind::frame:
-          if (!writer.is_open()) {
-            ++lost;
-            break;
-          }
-          err = writer.add(format_candump_line(it.time_us, writer.interface(), it.frame), local);
-          if (err.empty()) ++written;
-          break;
-        case Item::Kind::heatsink:
-          if (writer.is_open())
-            err = writer.add(format_heatsink_line(it.time_us, it.celsius), local);
-          break;
-      }
-      if (!err.empty()) fail(err);
-    }
-    batch.clear();
-    if (writer.is_open()) {
-      if (auto err = writer.write_out(local); !err.empty()) fail(err);
-      if (want_flush && writer.is_open()) {
-        if (auto err = writer.sync(); !err.empty()) fail(err);
-      }
-    }
-    {
-      std::lock_guard lk(mu_);
-      counters_.frames_written += written;
-      counters_.frames_dropped += lost;
-      counters_.bytes_written += local.bytes_written;
-      counters_.rotations += local.rotations;
-      counters_.write_errors += local.write_errors;
-      lost = 0;
-      local = RecorderCounters{};
-      done_generation_ = gen;
-    }
-    idle_cv_.notify_all();
+void BusRecorder::report(bool error, std::string kind, std::string message) {
+  if (on_report_) on_report_(RecorderReport{error, std::move(kind), std::move(message)});
+}
+
+void BusRecorder::fail(const std::string& why) {
+  writer_->close();
+  report(true, "record_error", why + "; recording stopped");
+}
+
+void BusRecorder::open(const StartRequest& req) {
+  writer_->close();
+  if (auto err = writer_->open(req); !err.empty()) return fail(err);
+  report(false, "record_start", "recording the module bus to " + req.path);
+}
+
+void BusRecorder::close() {
+  if (!writer_->is_open()) return;
+  std::string err = writer_->write_out(local_);
+  if (err.empty()) err = writer_->sync();
+  if (err.empty()) report(false, "record_stop", "bus recording stopped: " + writer_->path());
+  writer_->close();
+  if (!err.empty()) fail(err);
+}
+
+void BusRecorder::sync() {
+  if (!writer_->is_open()) return;
+  std::string err = writer_->write_out(local_);
+  if (err.empty()) err = writer_->sync();
+  if (!err.empty()) fail(err);
+}
+
+void BusRecorder::write_frame(std::int64_t time_us, const CanFrame& f) {
+  if (!writer_->is_open()) {
+    ++lost_;
+    return;
   }
+  const auto err = writer_->add(format_candump_line(time_us, writer_->interface(), f), local_);
+  if (!err.empty()) return fail(err);
+  ++written_;
+}
+
+void BusRecorder::write_heatsink(std::int64_t time_us, std::optional<double> celsius) {
+  if (!writer_->is_open()) return;
+  if (auto err = writer_->add(format_heatsink_line(time_us, celsius), local_); !err.empty()) {
+    fail(err);
+  }
+}
+
+// One write() for the batch's lines, then the worker's counters go public.
+void BusRecorder::end_batch() {
+  if (writer_->is_open()) {
+    if (auto err = writer_->write_out(local_); !err.empty()) fail(err);
+  }
+  std::lock_guard lk(counters_mu_);
+  counters_.frames_written += std::exchange(written_, 0);
+  counters_.frames_dropped += std::exchange(lost_, 0);
+  counters_.bytes_written += local_.bytes_written;
+  counters_.rotations += local_.rotations;
+  counters_.write_errors += local_.write_errors;
+  local_ = RecorderCounters{};
 }
 
 }  // namespace essd::daemon

@@ -1,24 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Records the module bus in candump's log format (essd/candump_log.hpp),
-// off the loop: the loop only copies a frame into a bounded queue under a
-// mutex held for a push; one worker thread formats, writes, rotates and
-// fsyncs. A full queue drops the frame and counts it; a file that cannot be
-// written is reported once and recording stops. Nothing here can block or
-// throw into the loop. Files: FILE grows to half of max_bytes, is then
-// renamed FILE.1 (replacing the older one) and a fresh FILE is started, so
-// at most max_bytes are on disk and at least the newest half is kept.
-#include <atomic>
-#include <condition_variable>
+// off the loop: the loop only hands a frame to a bounded queue (a
+// BlockingWorker's, which it does not wake per frame); one worker thread
+// formats, writes, rotates and fsyncs. A full queue drops the frame and counts it; a file that
+// cannot be written is reported once and recording stops. Nothing here can block or throw into the
+// loop. Files: FILE grows to half of max_bytes, is then renamed FILE.1 (replacing the older one)
+// and a fresh FILE is started, so at most max_bytes are on disk and at least the newest half is
+// kept.
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
-#include <vector>
 
+#include "essd/blocking_worker.hpp"
 #include "essd/can_frame.hpp"
 
 namespace essd::daemon {
@@ -64,20 +61,21 @@ class BusRecorder {
   RecorderCounters counters() const;
 
  private:
-  struct Item {
-    enum class Kind : std::uint8_t { frame, heatsink, start, stop } kind = Kind::frame;
-    std::int64_t time_us = 0;
-    CanFrame frame;
-    std::optional<double> celsius;
-  };
   struct StartRequest {
     std::string path, interface, header;
     std::uint64_t max_bytes = 0;
   };
   class Writer;
 
-  void push_control(Item item, std::optional<StartRequest> start);
-  void run();
+  // Jobs, on the worker thread.
+  void open(const StartRequest& req);
+  void close();
+  void sync();
+  void write_frame(std::int64_t time_us, const CanFrame& frame);
+  void write_heatsink(std::int64_t time_us, std::optional<double> celsius);
+  void end_batch();
+  void fail(const std::string& why);
+  void report(bool error, std::string kind, std::string message);
 
   std::function<void(RecorderReport)> on_report_;
   // Loop-only state.
@@ -85,17 +83,15 @@ class BusRecorder {
   std::string path_;
   std::optional<double> last_heatsink_;
   bool heatsink_seen_ = false;
-  // Shared with the worker (mu_).
-  mutable std::mutex mu_;
-  std::condition_variable cv_, idle_cv_;
-  std::vector<Item> queue_;
-  std::deque<StartRequest> starts_;
-  std::size_t frames_in_queue_ = 0;
-  bool control_pending_ = false, busy_ = false, quit_ = false, flush_wanted_ = false;
-  std::uint64_t generation_ = 0, done_generation_ = 0;
-  // Counters (loop writes queued/dropped under mu_, worker writes the rest).
+  // Worker-only state: the open file, and the worker's share of the
+  // counters, merged into counters_ after each batch.
+  std::unique_ptr<Writer> writer_;
+  std::uint64_t written_ = 0, lost_ = 0;  // lost_: frames not written since the last merge
+  RecorderCounters local_;
+  // Loop writes queued/dropped, the worker merges the rest (counters_mu_).
+  mutable std::mutex counters_mu_;
   RecorderCounters counters_;
-  std::thread thread_;
+  BlockingWorker worker_;  // last: stopped before what its jobs use
 };
 
 }  // namespace essd::daemon

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "daemon/latch_saver.hpp"
 
+#include <exception>
+
 #include "daemon/latch_file.hpp"
 
 namespace essd::daemon {
@@ -10,54 +12,33 @@ LatchSaver::LatchSaver(std::function<void(std::string)> on_result, std::chrono::
     : on_result_(std::move(on_result)),
       retry_(retry),
       writer_(writer ? std::move(writer) : Writer(save_latch_file)),
-      thread_([this] { run(); }) {}
+      // One slot: only the newest state is written; the destructor makes one
+      // attempt at what is pending (no retry then), then joins.
+      worker_("essd-latch", 1) {}
 
-LatchSaver::~LatchSaver() {
-  {
-    std::lock_guard lk(mu_);
-    quit_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
+LatchSaver::~LatchSaver() = default;
 
 void LatchSaver::save(std::string path, core::Latches latches) {
-  {
-    std::lock_guard lk(mu_);
-    pending_ = Job(std::move(path), latches);
-    failed_.reset();  // the newer state replaces what failed
-  }
-  cv_.notify_all();
+  // Replaces a state not yet attempted, and cancels the retry of one that failed.
+  worker_.post_latest(0,
+                      [this, path = std::move(path), latches] { return attempt(path, latches); });
 }
 
 void LatchSaver::flush() {
-  std::unique_lock lk(mu_);
-  cv_.wait(lk, [this] { return !pending_ && !busy_; });
+  worker_.drain();
 }
 
-void LatchSaver::run() {
-  std::unique_lock lk(mu_);
-  for (;;) {
-    if (!pending_ && failed_ && !quit_) {
-      // A failed save is retried after retry_, unless a newer state comes first.
-      if (!cv_.wait_for(lk, retry_, [this] { return quit_ || pending_.has_value(); })) {
-        pending_ = std::move(failed_);
-        failed_.reset();
-      }
-    }
-    cv_.wait(lk, [this] { return quit_ || pending_.has_value(); });
-    if (!pending_) return;  // quit with nothing left to attempt
-    Job job = std::move(*pending_);
-    pending_.reset();
-    busy_ = true;
-    lk.unlock();
-    std::string err = writer_(job.first, job.second);
-    if (on_result_) on_result_(err);
-    lk.lock();
-    busy_ = false;
-    if (!err.empty() && !pending_) failed_ = std::move(job);
-    cv_.notify_all();
+BlockingWorker::RetryAfter LatchSaver::attempt(const std::string& path,
+                                               const core::Latches& latches) {
+  std::string err;
+  try {
+    err = writer_(path, latches);
+  } catch (const std::exception& e) {
+    err = std::string("cannot save the latch state: ") + e.what();  // reported and retried
   }
+  if (on_result_) on_result_(err);
+  if (err.empty()) return std::nullopt;
+  return retry_;  // again after retry_, unless a newer state comes first
 }
 
 }  // namespace essd::daemon

@@ -4,16 +4,15 @@
 // for a long time on flash). Only the newest value matters, so the "queue"
 // is one slot: a burst of changes costs one write of the last state. A failed
 // write is retried every `retry` until it succeeds or a newer state replaces
-// it, so a latch is never lost silently: every attempt reports its result.
+// it, so a latch is never lost silently: every attempt reports its result
+// (a writer that throws counts as a failed attempt). The slot, the retry
+// and the thread are the BlockingWorker's.
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 
 #include "core/controller.hpp"
+#include "essd/blocking_worker.hpp"
 
 namespace essd::daemon {
 
@@ -35,19 +34,12 @@ class LatchSaver {
   void flush();
 
  private:
-  using Job = std::pair<std::string, core::Latches>;
-  void run();
+  BlockingWorker::RetryAfter attempt(const std::string& path, const core::Latches& latches);
 
   std::function<void(std::string)> on_result_;
   std::chrono::milliseconds retry_;
   Writer writer_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::optional<Job> pending_;  // newest state not yet attempted
-  std::optional<Job> failed_;   // last attempt failed: retried after retry_
-  bool busy_ = false;
-  bool quit_ = false;
-  std::thread thread_;
+  BlockingWorker worker_;  // last: stopped before what its jobs use
 };
 
 }  // namespace essd::daemon

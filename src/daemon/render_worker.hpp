@@ -6,17 +6,15 @@
 // client can delay the interlocks). Jobs run in arrival order; each API
 // session has at most one request in flight and each uid at most
 // api.max_clients_per_uid sessions, which bounds the queue and what one peer
-// can have queued ahead of another.
-#include <condition_variable>
+// can have queued ahead of another. The thread and the queue are a
+// BlockingWorker's (unbounded here for that reason).
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include <boost/asio/io_context.hpp>
+
+#include "essd/blocking_worker.hpp"
 
 namespace essd::daemon {
 
@@ -35,19 +33,8 @@ class RenderWorker {
   std::uint64_t jobs() const;
 
  private:
-  struct Job {
-    Build build;
-    Done done;
-  };
-  void run();
-
   boost::asio::io_context& io_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> queue_;
-  std::uint64_t jobs_ = 0;
-  bool quit_ = false;
-  std::thread thread_;  // last: started once the rest exists
+  BlockingWorker worker_;  // last: started once the rest exists
 };
 
 }  // namespace essd::daemon

@@ -2,6 +2,7 @@
 #include "daemon/set_op_file.hpp"
 
 #include <cstdio>
+#include <exception>
 
 #include "daemon/durable_file.hpp"
 
@@ -67,45 +68,30 @@ std::string save_set_op(const std::string& path, bool disconnect) {
 }
 
 SetOpSaver::SetOpSaver(std::string path, std::function<void(std::string)> on_result)
-    : path_(std::move(path)), on_result_(std::move(on_result)), thread_([this] { run(); }) {}
+    : path_(std::move(path)), on_result_(std::move(on_result)), worker_("essd-setop", 1) {}
 
-SetOpSaver::~SetOpSaver() {
-  {
-    std::lock_guard lk(mu_);
-    quit_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
+// The worker (the last member) makes its one attempt at what is pending, then joins.
+SetOpSaver::~SetOpSaver() = default;
 
 void SetOpSaver::save(bool disconnect) {
-  {
-    std::lock_guard lk(mu_);
-    pending_ = disconnect;
-  }
-  cv_.notify_all();
+  worker_.post_latest(0, [this, disconnect] {
+    attempt(disconnect);
+    return BlockingWorker::RetryAfter{};  // no retry: the next save() writes again
+  });
 }
 
 void SetOpSaver::flush() {
-  std::unique_lock lk(mu_);
-  cv_.wait(lk, [this] { return !pending_ && !busy_; });
+  worker_.drain();
 }
 
-void SetOpSaver::run() {
-  std::unique_lock lk(mu_);
-  for (;;) {
-    cv_.wait(lk, [this] { return quit_ || pending_.has_value(); });
-    if (!pending_) return;
-    const bool value = *pending_;
-    pending_.reset();
-    busy_ = true;
-    lk.unlock();
-    std::string err = save_set_op(path_, value);
-    if (on_result_) on_result_(err);
-    lk.lock();
-    busy_ = false;
-    cv_.notify_all();
+void SetOpSaver::attempt(bool disconnect) {
+  std::string err;
+  try {
+    err = save_set_op(path_, disconnect);
+  } catch (const std::exception& e) {
+    err = std::string("cannot save the SetOp state: ") + e.what();  // reported, not swallowed
   }
+  if (on_result_) on_result_(err);
 }
 
 }  // namespace essd::daemon

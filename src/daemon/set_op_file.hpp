@@ -7,13 +7,12 @@
 //   disconnect 1
 //   crc32 1a2b3c4d          (CRC-32 of everything before this line)
 // Written atomically (temp file, fsync, rename, directory fsync) on a worker
-// thread, one slot deep: only the newest state matters.
-#include <condition_variable>
+// thread (a BlockingWorker's), one slot deep: only the newest state matters.
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
+
+#include "essd/blocking_worker.hpp"
 
 namespace essd::daemon {
 
@@ -41,15 +40,10 @@ class SetOpSaver {
   void flush();  // blocks until nothing is pending (shut-down)
 
  private:
-  void run();
+  void attempt(bool disconnect);
   std::string path_;
   std::function<void(std::string)> on_result_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::optional<bool> pending_;
-  bool busy_ = false;
-  bool quit_ = false;
-  std::thread thread_;
+  BlockingWorker worker_;  // last: stopped before what its jobs use
 };
 
 }  // namespace essd::daemon

@@ -1,24 +1,20 @@
 // SPDX-License-Identifier: MIT
-// History: sequence numbers on the loop thread, SQLite on one worker thread.
+// History: sequence numbers on the loop thread, SQLite on one worker thread
+// (a BlockingWorker: its queue bounds the writes, History the queries).
 #include "history/history.hpp"
-
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <limits>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <utility>
-#include <variant>
 
 #include <boost/asio/post.hpp>
 
+#include "essd/blocking_worker.hpp"
 #include "history/sqlite_store.hpp"
 
 namespace essd::history {
@@ -42,7 +38,6 @@ struct QueryJob {
   bool tail = false;
   Done done;
 };
-using Job = std::variant<WriteJob, QueryJob>;
 
 // Ring of recent samples; p99 over what it holds.
 class Samples {
@@ -78,15 +73,16 @@ struct History::Impl {
   int max_events;
   std::optional<detail::SqliteStore> store;  // worker thread only, once started
   std::uint64_t next_seq = 1;                // loop thread only
+  // Worker thread only: the batch's writes, committed in one transaction
+  // after the batch or before a query (read-after-write).
+  std::vector<WriteJob> pending;
 
-  mutable std::mutex mu;  // guards everything below
-  std::condition_variable wake, idle;
-  std::deque<Job> queue;
-  std::size_t queued_writes = 0, queued_queries = 0;
-  bool busy = false, stopping = false;
+  // Guards everything below. The queue is the worker's own: it counts the
+  // queued writes and the drops (counters()).
+  mutable std::mutex mu;
+  std::size_t queued_queries = 0;
   std::deque<Record> memory;  // memory-only mode
-  std::int64_t written = 0, dropped = 0, write_errors = 0, max_depth = 0, batches = 0, trimmed = 0,
-               queries = 0;
+  std::int64_t written = 0, write_errors = 0, batches = 0, trimmed = 0, queries = 0;
   Samples write_us, lag_us;
   std::string last_error;
   std::int64_t query_errors = 0, wal_bytes = 0, wal_max = 0;
@@ -94,9 +90,25 @@ struct History::Impl {
   std::vector<std::string> notes;
 
   std::atomic<std::uint64_t> seq_high_water{1};  // next_seq, published to the worker
-  std::thread worker;  // last member: started after everything else exists
+  // Last member: started after everything else exists, stopped (after it
+  // has run every queued job) before anything it uses is destroyed.
+  std::optional<BlockingWorker> worker;
 
   Impl(boost::asio::io_context& i, int max) : io(i), max_events(max) {}
+
+  void start_worker() {
+    worker.emplace(BlockingWorker::Options{
+        .name = "essd-history",
+        .capacity = kMaxQueuedWrites,
+        .at_exit = BlockingWorker::AtExit::run_queued,  // the destructor flushes
+        .nice = 5,  // below the loop thread (the interlocks), above the reply renderer
+        .after_batch =
+            [this] {
+              commit();
+              check_wal();
+            },
+    });
+  }
 
   void deliver(Done done, std::vector<Record> recs, std::uint64_t after, std::string error = {}) {
     const std::uint64_t next = recs.empty() ? after : recs.back().seq;
@@ -121,13 +133,13 @@ struct History::Impl {
     wal_over = over;
   }
 
-  void commit(std::vector<WriteJob>& writes, std::uint64_t next_seq_hint) {
-    if (writes.empty()) return;
+  void commit() {
+    if (pending.empty()) return;
     std::vector<Record> recs;
-    recs.reserve(writes.size());
-    for (auto& w : writes) recs.push_back(std::move(w.record));
+    recs.reserve(pending.size());
+    for (auto& w : pending) recs.push_back(std::move(w.record));
     const auto t0 = Clock::now();
-    auto r = store->write(recs, next_seq_hint);
+    auto r = store->write(recs, seq_high_water.load());
     const auto took = us_since(t0);
     std::lock_guard lock(mu);
     ++batches;
@@ -136,15 +148,20 @@ struct History::Impl {
       written += static_cast<std::int64_t>(recs.size());
       trimmed += r.trimmed;
       lag_us.add(
-          us_since(writes.front().queued_at));  // the oldest write of the batch waited longest
+          us_since(pending.front().queued_at));  // the oldest write of the batch waited longest
     } else {
       write_errors += static_cast<std::int64_t>(recs.size());
       last_error = r.error;
     }
-    writes.clear();
+    pending.clear();
   }
 
   void run_query(QueryJob& q) {
+    {
+      std::lock_guard lock(mu);
+      --queued_queries;
+    }
+    commit();  // the writes queued before the query first: it sees them
     std::string err;
     auto recs = q.tail ? store->tail(q.limit, err) : store->query(q.after, q.limit, err);
     {
@@ -158,38 +175,8 @@ struct History::Impl {
     deliver(std::move(q.done), std::move(recs), q.tail ? 0 : q.after, err);
   }
 
-  void work() {
-    // Below the loop thread (the interlocks), above the reply renderer.
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5);
-    for (;;) {
-      std::deque<Job> jobs;
-      std::uint64_t seq_hint;
-      {
-        std::unique_lock lock(mu);
-        wake.wait(lock, [&] { return stopping || !queue.empty(); });
-        if (queue.empty()) return;  // stopping and drained
-        jobs.swap(queue);
-        queued_writes = queued_queries = 0;
-        busy = true;
-      }
-      seq_hint = seq_high_water.load();
-      // Writes are batched into one transaction; a query first commits the
-      // writes queued before it, so it sees them (read-after-write).
-      std::vector<WriteJob> writes;
-      for (auto& j : jobs) {
-        if (auto* w = std::get_if<WriteJob>(&j)) {
-          writes.push_back(std::move(*w));
-        } else {
-          commit(writes, seq_hint);
-          run_query(std::get<QueryJob>(j));
-        }
-      }
-      commit(writes, seq_hint);
-      check_wal();
-      std::lock_guard lock(mu);
-      busy = false;
-      idle.notify_all();
-    }
+  void post_query(QueryJob q) {
+    worker->post_unbounded([this, q = std::move(q)]() mutable { run_query(q); });
   }
 };
 
@@ -218,40 +205,29 @@ History::History(boost::asio::io_context& io, std::string path, int max_events)
   }
   impl_->next_seq = s->next_seq();
   impl_->seq_high_water = s->next_seq();
-  impl_->worker = std::thread([impl = impl_.get()] { impl->work(); });
+  impl_->start_worker();
 }
 
-History::~History() {
-  if (!impl_->worker.joinable()) return;
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->stopping = true;
-  }
-  impl_->wake.notify_all();
-  impl_->worker.join();  // the worker drains the queue before it returns
-}
+// The worker (Impl's last member) runs every queued job, then joins.
+History::~History() = default;
 
 Record History::append(const Event& e, std::chrono::system_clock::time_point wall) {
   Record rec = make_record(impl_->next_seq++, e, wall);
   impl_->seq_high_water = impl_->next_seq;
-  // Copy (allocate) before taking the lock: the worker must never wait on us
-  // and we hold the lock for a pointer move only.
-  WriteJob job{rec, Clock::now()};
-  std::lock_guard lock(impl_->mu);
   if (!persistent()) {
+    std::lock_guard lock(impl_->mu);
     impl_->memory.push_back(rec);
     const std::size_t cap = std::min<std::size_t>(kMemoryCap, impl_->max_events);
     while (impl_->memory.size() > cap) impl_->memory.pop_front();
     return rec;
   }
-  if (impl_->queued_writes >= kMaxQueuedWrites) {
-    ++impl_->dropped;  // never block the loop; the gap in seq shows the loss
-    return rec;
-  }
-  impl_->queue.push_back(std::move(job));
-  ++impl_->queued_writes;
-  impl_->max_depth = std::max<std::int64_t>(impl_->max_depth, impl_->queued_writes);
-  impl_->wake.notify_one();
+  // The job is made (allocated) before the worker's lock is taken: the
+  // worker never waits on us, and we hold its lock for a push only. A full
+  // queue refuses it and counts the drop: never block the loop; the gap in
+  // seq shows the loss.
+  impl_->worker->post([impl = impl_.get(), job = WriteJob{rec, Clock::now()}]() mutable {
+    impl->pending.push_back(std::move(job));
+  });
   return rec;
 }
 
@@ -288,9 +264,9 @@ void History::query(std::uint64_t after, int limit, Done done) {
                    persistent() ? "history busy (too many queries queued); try again" : "");
     return;
   }
-  impl_->queue.push_back(QueryJob{after, limit, false, std::move(done)});
   ++impl_->queued_queries;
-  impl_->wake.notify_one();
+  lock.unlock();
+  impl_->post_query(QueryJob{after, limit, false, std::move(done)});
 }
 
 void History::query_tail(int limit, std::function<void(std::vector<Record>, std::uint64_t)> done2) {
@@ -309,26 +285,27 @@ void History::query_tail(int limit, std::function<void(std::vector<Record>, std:
     impl_->deliver(std::move(done), std::move(out), 0);
     return;
   }
-  impl_->queue.push_back(QueryJob{0, limit, true, std::move(done)});
   ++impl_->queued_queries;
-  impl_->wake.notify_one();
+  lock.unlock();
+  impl_->post_query(QueryJob{0, limit, true, std::move(done)});
 }
 
 void History::flush() {
   if (!persistent()) return;
-  std::unique_lock lock(impl_->mu);
-  impl_->idle.wait(lock, [&] { return impl_->queue.empty() && !impl_->busy; });
+  impl_->worker->drain();
 }
 
 std::map<std::string, std::int64_t> History::counters() const {
+  // The worker's queue holds the writes only (queries are bounded here).
+  const auto w = impl_->worker ? impl_->worker->stats() : BlockingWorker::Stats{};
   std::lock_guard lock(impl_->mu);
   const auto& i = *impl_;
   return {
-      {"queued", static_cast<std::int64_t>(i.queued_writes)},
+      {"queued", static_cast<std::int64_t>(w.depth)},
       {"written", i.written},
-      {"dropped", i.dropped},
+      {"dropped", static_cast<std::int64_t>(w.rejected)},
       {"write_errors", i.write_errors},
-      {"max_queue_depth", i.max_depth},
+      {"max_queue_depth", static_cast<std::int64_t>(w.high_water)},
       {"batches", i.batches},
       {"write_us_p99", i.write_us.p99()},
       {"write_us_max", i.write_us.max()},

@@ -44,7 +44,12 @@ expect fail "panel is sans-IO and includes <unistd.h>"
 tree; echo '#pragma once' >"$tmp/t/include/essd/unique_fd.hpp"
 echo '#include "essd/unique_fd.hpp"' >>"$tmp/t/src/core/controller.hpp"
 expect fail "core is sans-IO and includes include/essd/unique_fd.hpp"
+worker() { printf '#pragma once\n#include <thread>\n' >"$tmp/t/include/essd/blocking_worker.hpp"; }
+tree; worker; echo '#include "essd/blocking_worker.hpp"' >>"$tmp/t/hal/lcd/lcd.cpp"
+expect pass ""  # the blocking worker is util: hal/ may use it
+tree; worker; echo '#include "essd/blocking_worker.hpp"' >>"$tmp/t/src/core/controller.hpp"
+expect fail "core is sans-IO and includes include/essd/blocking_worker.hpp"
 tree; mkdir -p "$tmp/t/src/newlib"; echo '' >"$tmp/t/src/newlib/x.cpp"
 expect fail "src/newlib/x.cpp:1: not in any layer"
-[ $fail = 0 ] && echo "check-layers: all 9 cases as expected"
+[ $fail = 0 ] && echo "check-layers: all 11 cases as expected"
 exit $fail
