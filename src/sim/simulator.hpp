@@ -108,6 +108,12 @@ class Simulator {
   bool started_ = false;
   MonoMs now_ = 0;
   MonoMs next_tick_ = 0;
+  /// The time of the last tick run. A module's schedule counts in ticks from
+  /// its power-on, so a power-on between two ticks (a command read at any
+  /// moment of real time) counts from the tick before it: counted from the
+  /// command's own time, the module never met its send times and stayed
+  /// silent for good.
+  MonoMs last_tick() const { return started_ ? next_tick_ - kTickMs : now_; }
   double phys_s_ = 0;
 
   // DC side.

@@ -105,7 +105,7 @@ std::string Simulator::apply(const Command& c) {
     case Verb::charger:
       // A charger's voltage on EB+/EB- powers a shut-down system on again.
       if (c.flag && !charger_on_) {
-        for (auto& m : modules_) m.power_on(now_);
+        for (auto& m : modules_) m.power_on(last_tick());
       }
       charger_on_ = c.flag;
       if (c.flag) charger_cc_a_ = c.value > 0 ? c.value : 0;
@@ -123,7 +123,7 @@ std::string Simulator::apply(const Command& c) {
       heatsink_forced_c_ = c.value;
       break;
     case Verb::power_on:
-      for (auto& m : modules_) m.power_on(now_);
+      for (auto& m : modules_) m.power_on(last_tick());
       break;
     case Verb::status:
       break;

@@ -143,6 +143,23 @@ TEST(Ctrl, ShutdownSilencesModulesUntilChargerPowersThemOn) {
   }
 }
 
+// ess-sim reads its control socket at any moment of real time, between two
+// ticks: a power-on read there must wake the modules all the same.
+TEST(Ctrl, PowerOnBetweenTwoTicksWakesTheModules) {
+  Harness h;
+  h.run(1000);
+  h.mode = bus::kCtrlShutdown;
+  h.run(100);
+  h.mode = bus::kCtrlNormal;
+  EXPECT_TRUE(h.run(3000).empty());
+  h.sim.step(h.t - Simulator::kTickMs + 3);  // 3 ms after the last tick
+  ASSERT_EQ(h.sim.command("power on"), "ok");
+  const auto frames = h.run(1000);
+  for (int a = 0; a < 4; ++a) {
+    EXPECT_FALSE(messages<bus::Status>(frames, a).empty()) << "module " << a << " stayed silent";
+  }
+}
+
 TEST(Ctrl, OtherFramesIgnoredAndCounted) {
   Harness h;
   h.sim.on_frame(CanFrame::make(0x123, {1, 2}), 0);
