@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hal/gpio/gpiod_line.hpp"
+#include "essd/errno_text.hpp"
 
 #include <fcntl.h>
 #include <gpiod.h>
@@ -12,10 +13,6 @@ namespace essd::hal {
 namespace {
 
 constexpr const char* kConsumer = "essd";
-
-std::string errno_text(const char* what) {
-  return std::string(what) + ": " + std::strerror(errno);
-}
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hal/lcd/linux_i2c_device.hpp"
+#include "essd/errno_text.hpp"
 
 #include <fcntl.h>
 #include <linux/i2c-dev.h>
@@ -13,10 +14,6 @@
 
 namespace essd::hal {
 namespace {
-
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 
 int smbus_send_byte(int fd, std::uint8_t value) {
   i2c_smbus_ioctl_data args{};

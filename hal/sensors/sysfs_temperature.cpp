@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hal/sensors/sysfs_temperature.hpp"
+#include "essd/errno_text.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -29,7 +30,7 @@ std::optional<double> SysfsTemperatureSensor::read_c() {
     fd_.reset(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd_) {
       ++errors_;
-      last_error_ = path_ + ": " + std::strerror(errno);
+      last_error_ = errno_text(path_);
       return std::nullopt;
     }
   }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hal/serial/pty.hpp"
+#include "essd/errno_text.hpp"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@ namespace essd::hal {
 
 UniqueFd open_pty_master(std::string& slave_path, std::string& error) {
   const auto fail = [&error](const char* call) {
-    error = std::string(call) + ": " + std::strerror(errno);
+    error = errno_text(call);
     return UniqueFd{};
   };
   UniqueFd fd(::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));

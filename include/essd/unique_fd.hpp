@@ -28,6 +28,12 @@ class UniqueFd {
     fd_ = -1;
     return fd;
   }
+  /// Closes the fd now and says how that went (0, or -1 with errno), for a
+  /// file whose close error matters: a durable write. The fd is gone either way.
+  int close() noexcept {
+    const int fd = release();
+    return fd < 0 ? 0 : ::close(fd);
+  }
   /// Closes the fd held (a close error is not actionable: the fd is gone
   /// either way) and holds `fd` instead.
   void reset(int fd = -1) noexcept {

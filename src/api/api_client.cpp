@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "api/api_client.hpp"
+#include "essd/errno_text.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -78,7 +79,7 @@ bool Client::connect_raw(const std::string& path) {
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   fd_.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd_) return fail(ErrorKind::io, std::string("socket(): ") + std::strerror(errno));
+  if (!fd_) return fail(ErrorKind::io, errno_text("socket()"));
   if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     int e = errno;
     close();
@@ -111,7 +112,7 @@ bool Client::send_raw(const std::string& bytes) {
     ssize_t n = ::send(fd_.get(), bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail(ErrorKind::closed, std::string("send: ") + std::strerror(errno));
+      return fail(ErrorKind::closed, errno_text("send"));
     }
     off += static_cast<std::size_t>(n);
   }
@@ -137,7 +138,7 @@ std::optional<std::string> Client::read_line(std::chrono::milliseconds timeout) 
     int r = ::poll(&p, 1, static_cast<int>(left.count()));
     if (r < 0) {
       if (errno == EINTR) continue;
-      fail(ErrorKind::io, std::string("poll: ") + std::strerror(errno));
+      fail(ErrorKind::io, errno_text("poll"));
       return std::nullopt;
     }
     if (r == 0) {
@@ -148,7 +149,7 @@ std::optional<std::string> Client::read_line(std::chrono::milliseconds timeout) 
     ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      fail(ErrorKind::closed, std::string("recv: ") + std::strerror(errno));
+      fail(ErrorKind::closed, errno_text("recv"));
       return std::nullopt;
     }
     if (n == 0) {

@@ -18,6 +18,7 @@
 #include "config/key_table.hpp"
 #include "config/precheck.hpp"
 #include "config/validators.hpp"
+#include "essd/errno_text.hpp"
 #include "essd/unique_fd.hpp"
 
 namespace essd::config {
@@ -364,7 +365,7 @@ LoadResult load_file(const std::string& path, const ParseOptions& opts) {
   };
   // O_NONBLOCK: a FIFO or device named by mistake must not hang the daemon.
   const UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!file) return fail(std::string("cannot open: ") + std::strerror(errno));
+  if (!file) return fail(errno_text("cannot open"));
   const int raw = file.get();
   struct stat st {};
   if (::fstat(raw, &st) != 0 || !S_ISREG(st.st_mode)) return fail("not a regular file");
@@ -374,7 +375,7 @@ LoadResult load_file(const std::string& path, const ParseOptions& opts) {
   for (;;) {
     const ssize_t n = ::read(raw, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(std::string("read error: ") + std::strerror(errno));
+    if (n < 0) return fail(errno_text("read error"));
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
     if (text.size() > kMaxSize) return fail("file larger than 1 MiB");

@@ -10,14 +10,13 @@
 #include <utility>
 
 #include "essd/candump_log.hpp"
+#include "essd/errno_text.hpp"
+#include "essd/unique_fd.hpp"
 
 namespace essd::daemon {
 
 namespace {
 constexpr auto kWorkerPeriod = std::chrono::milliseconds(50);
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 }  // namespace
 
 /// The open file: appends lines, rotates by size, fsyncs on close. Worker
@@ -30,7 +29,7 @@ class BusRecorder::Writer {
     limit_ = std::max<std::uint64_t>(r.max_bytes / 2, 4096);
     return open_file();
   }
-  bool is_open() const { return fd_ >= 0; }
+  bool is_open() const { return static_cast<bool>(fd_); }
   const std::string& path() const { return req_.path; }
   const std::string& interface() const { return req_.interface; }
   /// Adds a line to the pending buffer, rotating first if it would not fit.
@@ -45,7 +44,7 @@ class BusRecorder::Writer {
   std::string write_out(RecorderCounters& c) {
     std::size_t off = 0;
     while (off < buf_.size()) {
-      const ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
+      const ssize_t n = ::write(fd_.get(), buf_.data() + off, buf_.size() - off);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         ++c.write_errors;
@@ -60,22 +59,22 @@ class BusRecorder::Writer {
     return {};
   }
   std::string sync() {
-    if (fd_ >= 0 && ::fsync(fd_) != 0) return errno_text("cannot fsync " + req_.path);
+    if (fd_ && ::fsync(fd_.get()) != 0) return errno_text("cannot fsync " + req_.path);
     return {};
   }
   void close() {
-    if (fd_ < 0) return;
-    ::fsync(fd_);
-    ::close(fd_);
-    fd_ = -1;
+    if (!fd_) return;
+    ::fsync(fd_.get());
+    fd_.reset();
   }
 
  private:
   std::string open_file() {
-    fd_ = ::open(req_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
-    if (fd_ < 0) return errno_text("cannot open " + req_.path);
+    fd_.reset(
+        ::open(req_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640));
+    if (!fd_) return errno_text("cannot open " + req_.path);
     struct stat st {};
-    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (::fstat(fd_.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
       close();
       return "cannot record to " + req_.path + ": not a regular file";
     }
@@ -94,7 +93,7 @@ class BusRecorder::Writer {
   }
 
   StartRequest req_;
-  int fd_ = -1;
+  UniqueFd fd_;
   std::uint64_t size_ = 0, limit_ = 0;
   std::string buf_;
 };

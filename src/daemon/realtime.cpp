@@ -13,15 +13,13 @@
 #include <cstring>
 #include <memory>
 
+#include "essd/errno_text.hpp"
+
 namespace essd::daemon::realtime {
 
 namespace {
 
 constexpr std::size_t kStackPrefault = 256 * 1024;
-
-std::string errno_text(const char* what) {
-  return std::string(what) + ": " + std::strerror(errno);
-}
 
 std::string policy_name(int policy, int priority) {
   switch (policy & ~SCHED_RESET_ON_FORK) {
@@ -96,7 +94,7 @@ int lower_other_threads(std::vector<std::string>& warnings) {
     if (::sched_setscheduler(tid, SCHED_OTHER, &normal) == 0) {
       ++lowered;
     } else {
-      warnings.push_back(errno_text(("thread " + std::to_string(tid)).c_str()));
+      warnings.push_back(errno_text("thread " + std::to_string(tid)));
     }
   }
   return lowered;

@@ -17,6 +17,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "essd/errno_text.hpp"
+#include "essd/unique_fd.hpp"
+
 namespace essd::history::detail {
 namespace {
 
@@ -56,21 +59,22 @@ bool is_corruption(int rc) {
 }  // namespace
 
 std::string prepare_db_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
-  struct stat st {};
   std::string err;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-    err = path + " is not a regular file";
-  else if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0)
-    err = "cannot restrict " + path + " to mode 0600: " + std::strerror(errno);
-  ::close(fd);
+  {
+    const UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd) return errno_text("cannot open " + path);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      err = path + " is not a regular file";
+    } else if ((st.st_mode & 077) != 0 && ::fchmod(fd.get(), 0600) != 0) {
+      err = errno_text("cannot restrict " + path + " to mode 0600");
+    }
+  }
   for (const char* suffix : {"-wal", "-shm"}) {
     const std::string side = path + suffix;
-    const int sfd = ::open(side.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-    if (sfd < 0) continue;  // absent (SQLite creates them with the db's mode)
-    ::fchmod(sfd, 0600);
-    ::close(sfd);
+    const UniqueFd sfd(::open(side.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+    if (!sfd) continue;  // absent (SQLite creates them with the db's mode)
+    ::fchmod(sfd.get(), 0600);
   }
   return err;
 }

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "essd/unique_fd.hpp"
 #include "sim/control_server.hpp"
 #include "sim/pty_port.hpp"
 #include "sim/replay_runner.hpp"
@@ -31,14 +32,12 @@ class StdinCommands {
  public:
   StdinCommands(boost::asio::io_context& io, ReplayRunner& runner) : in_(io), runner_(runner) {}
   bool start() {
-    const int fd = ::dup(0);
-    if (fd < 0) return false;
+    UniqueFd fd(::dup(0));
+    if (!fd) return false;
     boost::system::error_code ec;
-    in_.assign(fd, ec);
-    if (ec) {
-      ::close(fd);
-      return false;
-    }
+    in_.assign(fd.get(), ec);
+    if (ec) return false;  // fd closes it
+    fd.release();          // the descriptor owns it now
     read();
     return true;
   }

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "essd/candump_log.hpp"
+#include "essd/errno_text.hpp"
+#include "essd/unique_fd.hpp"
 
 namespace essd::sim {
 
@@ -31,17 +33,16 @@ bool write_heatsink_file(const std::string& path, double celsius, std::string& e
   // In place and always the same length: a reader (essd's sysfs sensor)
   // keeps its fd open and preads from 0, so a rename would hide the new
   // value and a truncation could show it an empty file.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = "cannot write " + path + ": " + std::strerror(errno);
+  const UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) {
+    error = errno_text("cannot write " + path);
     return false;
   }
   char buf[32];
   const auto milli = static_cast<long long>(celsius * 1000.0 + (celsius < 0 ? -0.5 : 0.5));
   const int n = std::snprintf(buf, sizeof buf, "%08lld\n", milli);
-  const bool ok = ::pwrite(fd, buf, static_cast<std::size_t>(n), 0) == n;
-  if (!ok) error = "cannot write " + path + ": " + std::strerror(errno);
-  ::close(fd);
+  const bool ok = ::pwrite(fd.get(), buf, static_cast<std::size_t>(n), 0) == n;
+  if (!ok) error = errno_text("cannot write " + path);
   return ok;
 }
 
