@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/backend.hpp"
+#include "api/server.hpp"
 #include "daemon/bus_recording.hpp"
 #include "daemon/control_loop.hpp"
 #include "daemon/event_log.hpp"
@@ -19,9 +20,6 @@
 
 namespace essd::history {
 class History;
-}
-namespace essd::api {
-class Server;
 }
 
 namespace essd::daemon {

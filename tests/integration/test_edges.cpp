@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "rig.hpp"
+#include "scenarios.hpp"
 
 namespace essd::itest {
 namespace {
@@ -170,19 +171,14 @@ TEST(SetOp, FortyTogglesInTwentyFourSecondsCloseThePathsOnce) {
   EXPECT_EQ(count_events(rig.all_events(), "path_close", before), 2) << "one close per path";
 }
 
-// docs/host-links.md: a DISCONNECT stands across a restart of the daemon.
-TEST(SetOp, DisconnectStandsAcrossARestart) {
-  ModbusHost host;
-  ASSERT_TRUE(host.ok()) << "no pty";
-  Rig rig(Rig::Bus::pty_sim, 2);
-  rig.extra_config = host.config();
-  rig.start();
+/// The paths closed, then the host's DISCONNECT, persisted off the loop:
+/// waits for the file, kills essd without a goodbye and starts it again.
+void disconnect_then_restart(Rig& rig, ModbusHost& host) {
   {
     auto w = rig.watcher();
     ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
   }
   ASSERT_TRUE(set_op_retrying(host, 2, Ms(5000)));
-  // Persisted off the loop: wait for the file, then kill without a goodbye.
   const std::string file = rig.dir / "latches.state.setop";
   const auto deadline = Clock::now() + Ms(5000);
   {
@@ -194,15 +190,21 @@ TEST(SetOp, DisconnectStandsAcrossARestart) {
   ASSERT_NE(read_file(file).find("disconnect 1"), std::string::npos);
   rig.essd().signal(SIGKILL);
   rig.essd().wait(Ms(5000));
-
   rig.start_essd();
+}
+
+// docs/host-links.md: a DISCONNECT stands across a restart of the daemon.
+TEST(SetOp, DisconnectStandsAcrossARestart) {
+  ModbusHost host;
+  ASSERT_TRUE(host.ok()) << "no pty";
+  Rig rig(Rig::Bus::pty_sim, 2);
+  rig.extra_config = host.config();
+  rig.start();
+  ASSERT_NO_FATAL_FAILURE(disconnect_then_restart(rig, host));
   auto w = rig.watcher();
   // The modules connect again, but the DISCONNECT keeps both paths open.
-  auto connected = rig.wait_message(
-      w,
-      [](const json& m) { return m.contains("status") && m["status"]["modules_connected"] == 2; },
-      Ms(15000));
-  ASSERT_TRUE(connected);
+  ASSERT_TRUE(wait_status(
+      rig, w, [](const json& s) { return s["modules_connected"] == 2; }, Ms(15000)));
   EXPECT_FALSE(rig.wait_paths_closed(w, Ms(3000))) << "a restart must not end a DISCONNECT";
   auto s = rig.status();
   EXPECT_NE(s["charge"]["blocked_by"].dump().find("host_disconnect"), std::string::npos) << s;
@@ -220,40 +222,14 @@ TEST(SetOp, RestoredDisconnectStandsAcrossAFreshStart) {
   Rig rig(Rig::Bus::pty_sim, 2);
   rig.extra_config = host.config() + "[limits]\nauto_shutdown_s = 10\n";
   rig.start();
-  {
-    auto w = rig.watcher();
-    ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  }
-  ASSERT_TRUE(set_op_retrying(host, 2, Ms(5000)));
-  const std::string file = rig.dir / "latches.state.setop";
-  const auto deadline = Clock::now() + Ms(5000);
-  {
-    auto pace = rig.watcher();
-    while (read_file(file).find("disconnect 1") == std::string::npos && Clock::now() < deadline) {
-      pace.next_message(Ms(50));  // the daemon's pushes pace the polling
-    }
-  }
-  ASSERT_NE(read_file(file).find("disconnect 1"), std::string::npos);
-  rig.essd().signal(SIGKILL);
-  rig.essd().wait(Ms(5000));
-  rig.start_essd();
+  ASSERT_NO_FATAL_FAILURE(disconnect_then_restart(rig, host));
   auto w = rig.watcher();
-  ASSERT_TRUE(rig.wait_message(
-      w,
-      [](const json& m) { return m.contains("status") && m["status"]["modules_connected"] == 2; },
-      Ms(15000)));
+  ASSERT_TRUE(wait_status(
+      rig, w, [](const json& s) { return s["modules_connected"] == 2; }, Ms(15000)));
   // The auto shut-down, then a charger wakes the modules: a fresh start.
-  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "overdischarge 0")));
+  ASSERT_NO_FATAL_FAILURE(auto_shutdown_then_wake(rig, w, 2));
   ASSERT_TRUE(wait_status(
-      rig, w, [](const json& s) { return s["mode"] == "shutdown"; }, Ms(20000)));
-  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 0")));
-  ASSERT_TRUE(wait_status(
-      rig, w, [](const json& s) { return s["modules_lost"] == 2; }, Ms(3000)));
-  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "power on")));
-  ASSERT_TRUE(wait_status(
-      rig, w, [](const json& s) { return s["mode"] == "normal" && s["modules_connected"] == 2; },
-      Ms(15000)));
-  ASSERT_FALSE(events_of(rig.all_events(), "fresh_start").empty());
+      rig, w, [](const json& s) { return s["modules_connected"] == 2; }, Ms(15000)));
   EXPECT_FALSE(rig.wait_paths_closed(w, Ms(3000))) << "a fresh start must not end a DISCONNECT";
   auto s = rig.status();
   EXPECT_NE(s["charge"]["blocked_by"].dump().find("host_disconnect"), std::string::npos) << s;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "rig.hpp"
+#include "scenarios.hpp"
 
 namespace essd::itest {
 namespace {
@@ -182,17 +183,7 @@ TEST(Safety, AutoShutdownThenModulesTalkAgainStartsFresh) {
   rig.start();
   auto w = rig.watcher();
   ASSERT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << read_file(rig.log_path());
-  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "overdischarge 0")));
-  ASSERT_TRUE(wait_status(
-      rig, w, [](const json& s) { return s["mode"] == "shutdown"; }, Ms(20000)));
-  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "restore 0")));
-  // The modules went quiet on the shutdown request; a charger wakes them.
-  ASSERT_TRUE(wait_status(
-      rig, w, [](const json& s) { return s["modules_lost"] == 2; }, Ms(3000)));
-  ASSERT_TRUE(sim_ok(sim_control(rig.sim_socket(), "power on")));
-  EXPECT_TRUE(wait_status(
-      rig, w, [](const json& s) { return s["mode"] == "normal"; }, Ms(5000)));
-  EXPECT_FALSE(events_of(rig.all_events(), "fresh_start").empty());
+  ASSERT_NO_FATAL_FAILURE(auto_shutdown_then_wake(rig, w, 2));
   EXPECT_TRUE(rig.wait_paths_closed(w, Ms(15000))) << rig.status().dump();
   EXPECT_EQ(rig.status()["modules_connected"], 2);
 }
