@@ -124,13 +124,19 @@ TEST(Ctrl, NoCurrentBeforeFirstCtrl) {
   EXPECT_FALSE(h.sim.module(0).conducting);
 }
 
-TEST(Ctrl, ShutdownSilencesModulesUntilChargerPowersThemOn) {
-  Harness h;
+/// One second running, then the shut-down request for 100 ms: the modules
+/// go quiet. Returns the frames of the 3 s that follow.
+std::vector<test::Timed> shut_down(Harness& h) {
   h.run(1000);
   h.mode = bus::kCtrlShutdown;
   h.run(100);
   h.mode = bus::kCtrlNormal;
-  auto frames = h.run(3000);
+  return h.run(3000);
+}
+
+TEST(Ctrl, ShutdownSilencesModulesUntilChargerPowersThemOn) {
+  Harness h;
+  auto frames = shut_down(h);
   EXPECT_TRUE(frames.empty());
   EXPECT_FALSE(h.sim.module(0).powered);
   ASSERT_EQ(h.sim.command("charger on"), "ok");
@@ -147,11 +153,7 @@ TEST(Ctrl, ShutdownSilencesModulesUntilChargerPowersThemOn) {
 // ticks: a power-on read there must wake the modules all the same.
 TEST(Ctrl, PowerOnBetweenTwoTicksWakesTheModules) {
   Harness h;
-  h.run(1000);
-  h.mode = bus::kCtrlShutdown;
-  h.run(100);
-  h.mode = bus::kCtrlNormal;
-  EXPECT_TRUE(h.run(3000).empty());
+  EXPECT_TRUE(shut_down(h).empty());
   h.sim.step(h.t - Simulator::kTickMs + 3);  // 3 ms after the last tick
   ASSERT_EQ(h.sim.command("power on"), "ok");
   const auto frames = h.run(1000);
