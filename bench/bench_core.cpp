@@ -42,6 +42,17 @@ struct System {
       ctl.on_frame(bus::encode(info), now);
     }
     ctl.take_events();
+    // The paths close after the balance pre-check, which needs the modules
+    // heard for a while: run whole periods until they do (5 s at most).
+    for (int period = 0; period < 50 && !ctl.charge_closed(); ++period) {
+      now += 100;
+      for (int a = 0; a < 16; ++a) {
+        ctl.on_frame(next_status(a), now);
+        ctl.on_frame(bus::encode(alarms[static_cast<std::size_t>(a)]), now);
+      }
+      ctl.tick(now);
+      ctl.take_events();
+    }
   }
   static core::CoreConfig config() {
     core::CoreConfig c;
