@@ -23,7 +23,6 @@ std::optional<StartError> make_bus_devices(boost::asio::io_context& io, const Co
     o.scenario = config.sim.scenario;
     try {
       auto b = std::make_unique<sim::SimBus>(io, o);
-      out.sim = b.get();
       out.heatsink = std::make_unique<sim::SimHeatsink>(*b);
       out.bus = std::move(b);
     } catch (const std::exception& e) {

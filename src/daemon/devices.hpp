@@ -14,10 +14,6 @@
 #include "hal/can/can_bus.hpp"
 #include "hal/sensors/temperature_sensor.hpp"
 
-namespace essd::sim {
-class SimBus;
-}
-
 namespace essd::daemon {
 
 /// Why essd cannot start, and the exit code that says so.
@@ -29,7 +25,6 @@ struct StartError {
 struct BusDevices {
   std::unique_ptr<hal::CanBus> bus;
   std::unique_ptr<hal::TemperatureSensor> heatsink;  // empty: no sensor configured
-  sim::SimBus* sim = nullptr;                        // the bus when --sim
 };
 
 /// --sim N: the in-process simulator (a bad scenario is kExitUsage);

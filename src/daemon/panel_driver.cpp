@@ -15,9 +15,9 @@ bool PanelDriver::open_lcd(const PanelConfig& config, std::string& error) {
 }
 
 void PanelDriver::render(const SystemSnapshot& snap) {
-  view_ = model_.render(snap, snap.now_ms);
-  if (lcd_) lcd_->show(view_);
-  show_indicators(view_, pins_);
+  const PanelView view = model_.render(snap, snap.now_ms);
+  if (lcd_) lcd_->show(view);
+  show_indicators(view, pins_);
   arm_deadline();
 }
 
@@ -36,8 +36,7 @@ void PanelDriver::press_now(Press p) {
 
 PanelView PanelDriver::view() {
   auto snap = current_();
-  view_ = model_.render(snap, snap.now_ms);
-  return view_;
+  return model_.render(snap, snap.now_ms);
 }
 
 void PanelDriver::stop() {

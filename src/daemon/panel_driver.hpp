@@ -55,7 +55,6 @@ class PanelDriver {
   SnapshotSource current_;
   panel::PanelModel model_;
   std::unique_ptr<hal::Lcd> lcd_;
-  PanelView view_;
   boost::asio::steady_timer timer_;  // a DISP hold reaching 3 s between ticks
   bool stopped_ = false;
   Lifetime lifetime_;
