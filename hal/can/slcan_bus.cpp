@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "essd/teardown.hpp"
 #include "hal/can/emergency_write.hpp"
 #include "hal/serial/tty.hpp"
 
@@ -43,7 +44,7 @@ SlcanBus::SlcanBus(asio::io_context& io, std::string device, int baud, int bitra
 }
 
 SlcanBus::~SlcanBus() {
-  stop();
+  essd::teardown_in_destructor("SlcanBus", [this] { stop(); });
 }
 
 void SlcanBus::start(FrameHandler on_frame, StateHandler on_state) {
