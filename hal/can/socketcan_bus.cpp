@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "essd/teardown.hpp"
 #include "hal/serial/tty.hpp"
 
 namespace essd::hal {
@@ -26,7 +27,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string errno_text(int err) {
+std::string can_errno_text(int err) {
   switch (err) {
     case EPERM:
     case EACCES:
@@ -74,7 +75,7 @@ SocketCanBus::SocketCanBus(asio::io_context& io, std::string interface, int bitr
 }
 
 SocketCanBus::~SocketCanBus() {
-  stop();
+  essd::teardown_in_destructor("SocketCanBus", [this] { stop(); });
 }
 
 void SocketCanBus::start(FrameHandler on_frame, StateHandler on_state) {
@@ -122,7 +123,7 @@ void SocketCanBus::configure_interface() {
   const char* name = interface_.c_str();
   auto note = [this](const std::string& what) {
     if (!config_note_.empty()) config_note_ += "; ";
-    config_note_ += what + ": " + errno_text(errno);
+    config_note_ += what + ": " + can_errno_text(errno);
   };
   errno = 0;
   if (::can_do_stop(name) != 0) {
@@ -141,18 +142,8 @@ void SocketCanBus::configure_interface() {
   if (::can_do_start(name) != 0) note("cannot start " + interface_);
 }
 
-void SocketCanBus::try_open() {
-  if (!running_) return;
-  auto fail = [this](const std::string& why) {
-    set_state(LinkState::down, why);
-    schedule_retry();
-  };
-  UniqueFd fd(::socket(PF_CAN, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, CAN_RAW));
-  if (!fd) return fail(interface_ + ": " + errno_text(errno));
-  const unsigned index = ::if_nametoindex(interface_.c_str());
-  if (index == 0) return fail("no such device " + interface_);
-  if (bitrate_ > 0 || restart_ms_ > 0) configure_interface();
-
+// Filters, error frames and drop counts; "" or what failed.
+std::string SocketCanBus::set_socket_options(int fd) const {
   std::vector<can_filter> filters;
   for (const auto& f : options_.filters) {
     // The EFF flag is always in the mask so a filter matches one kind only.
@@ -163,18 +154,46 @@ void SocketCanBus::try_open() {
   const can_err_mask_t err_mask =
       CAN_ERR_BUSOFF | CAN_ERR_CRTL | CAN_ERR_RESTARTED | CAN_ERR_TX_TIMEOUT;
   const int one = 1;
-  if (::setsockopt(fd.get(), SOL_CAN_RAW, CAN_RAW_FILTER,
-                   filters.empty() ? nullptr : filters.data(),
+  if (::setsockopt(fd, SOL_CAN_RAW, CAN_RAW_FILTER, filters.empty() ? nullptr : filters.data(),
                    static_cast<socklen_t>(filters.size() * sizeof(can_filter))) != 0 ||
-      ::setsockopt(fd.get(), SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &err_mask, sizeof err_mask) != 0 ||
-      ::setsockopt(fd.get(), SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) != 0) {
-    return fail(interface_ + ": setsockopt: " + errno_text(errno));
+      ::setsockopt(fd, SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &err_mask, sizeof err_mask) != 0 ||
+      ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) != 0) {
+    return interface_ + ": setsockopt: " + can_errno_text(errno);
   }
+  return {};
+}
+
+LinkState SocketCanBus::initial_state() const {
+  int st = 0;
+  // Only hardware controllers (they have a sysfs `device` link) carry a CAN
+  // state; on vcan libsocketcan would fail and print to stderr.
+  std::error_code fs_ec;
+  const bool hardware = std::filesystem::exists("/sys/class/net/" + interface_ + "/device", fs_ec);
+  if (hardware && ::can_get_state(interface_.c_str(), &st) == 0) {
+    if (st == CAN_STATE_BUS_OFF) return LinkState::bus_off;
+    if (st == CAN_STATE_ERROR_PASSIVE) return LinkState::error_passive;
+  }
+  return LinkState::up;
+}
+
+void SocketCanBus::try_open() {
+  if (!running_) return;
+  auto fail = [this](const std::string& why) {
+    set_state(LinkState::down, why);
+    schedule_retry();
+  };
+  UniqueFd fd(::socket(PF_CAN, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, CAN_RAW));
+  if (!fd) return fail(interface_ + ": " + can_errno_text(errno));
+  const unsigned index = ::if_nametoindex(interface_.c_str());
+  if (index == 0) return fail("no such device " + interface_);
+  if (bitrate_ > 0 || restart_ms_ > 0) configure_interface();
+
+  if (auto bad = set_socket_options(fd.get()); !bad.empty()) return fail(bad);
   sockaddr_can addr{};
   addr.can_family = AF_CAN;
   addr.can_ifindex = static_cast<int>(index);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return fail(interface_ + ": bind: " + errno_text(errno));
+    return fail(interface_ + ": bind: " + can_errno_text(errno));
   }
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, interface_.c_str(), interface_.size());
@@ -182,16 +201,7 @@ void SocketCanBus::try_open() {
     return fail("interface " + interface_ + " is down");
   }
 
-  LinkState initial = LinkState::up;
-  int st = 0;
-  // Only hardware controllers (they have a sysfs `device` link) carry a CAN
-  // state; on vcan libsocketcan would fail and print to stderr.
-  std::error_code fs_ec;
-  const bool hardware = std::filesystem::exists("/sys/class/net/" + interface_ + "/device", fs_ec);
-  if (hardware && ::can_get_state(interface_.c_str(), &st) == 0) {
-    if (st == CAN_STATE_BUS_OFF) initial = LinkState::bus_off;
-    if (st == CAN_STATE_ERROR_PASSIVE) initial = LinkState::error_passive;
-  }
+  const LinkState initial = initial_state();
   ++generation_;
   boost::system::error_code ec;
   sock_.emplace(io_);

@@ -68,6 +68,8 @@ class SocketCanBus : public CanBus {
 
  private:
   void try_open();
+  std::string set_socket_options(int fd) const;
+  LinkState initial_state() const;
   void configure_interface();
   void schedule_retry();
   void close_socket(const std::string& why);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "hal/gpio/gpiod_line.hpp"
 #include "essd/errno_text.hpp"
+#include "essd/teardown.hpp"
 
 #include <fcntl.h>
 #include <gpiod.h>
@@ -129,7 +130,7 @@ GpiodInputPin::GpiodInputPin(Opened, boost::asio::io_context& io, LineSpec spec,
 }
 
 GpiodInputPin::~GpiodInputPin() {
-  stop();
+  essd::teardown_in_destructor("GpiodInputPin", [this] { stop(); });
   sd_.release();  // the fd belongs to libgpiod; the chip close below releases it
 }
 

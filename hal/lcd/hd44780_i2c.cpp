@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hal/lcd/hd44780_i2c.hpp"
+#include "essd/teardown.hpp"
 
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -22,7 +23,7 @@ Hd44780I2c::Hd44780I2c(boost::asio::io_context& io, std::unique_ptr<I2cDevice> d
 
 Hd44780I2c::~Hd44780I2c() {
   lifetime_.end();
-  timer_.cancel();
+  essd::teardown_in_destructor("Hd44780I2c", [this] { timer_.cancel(); });
 }
 
 void Hd44780I2c::show(const PanelView& view) {

@@ -35,6 +35,44 @@ std::optional<bool> bool_arg(const json& req, const char* name, bool& bad) {
   return std::nullopt;
 }
 
+/// The checked arguments of a privileged command.
+struct PrivilegedArgs {
+  std::string detail;  // what the audit record says was asked for
+  bool on = false;
+  Press press = Press::short_press;
+  std::string path;
+};
+
+/// Empty when `req`'s arguments for `cmd` are valid (then in `args`), else
+/// the invalid_argument message.
+std::string parse_privileged_args(const json& req, const std::string& cmd, PrivilegedArgs& args) {
+  if (cmd == "maintenance" || cmd == "record") {
+    bool bad = false;
+    auto v = bool_arg(req, "on", bad);
+    if (bad || !v) return "\"on\" must be true or false";
+    args.on = *v;
+    args.detail = args.on ? "on" : "off";
+    if (cmd == "record" && args.on) {
+      auto it = req.find("path");
+      if (it == req.end() || !it->is_string() || it->get<std::string>().empty() ||
+          it->get<std::string>().front() != '/' || it->get<std::string>().size() > 4096) {
+        return "\"path\" must be an absolute file name";
+      }
+      args.path = it->get<std::string>();
+      args.detail += " " + args.path;
+    }
+  } else if (cmd == "button") {
+    auto it = req.find("press");
+    if (it == req.end() || !it->is_string() ||
+        (it->get<std::string>() != "short" && it->get<std::string>() != "long")) {
+      return "\"press\" must be \"short\" or \"long\"";
+    }
+    args.press = it->get<std::string>() == "long" ? Press::long_press : Press::short_press;
+    args.detail = it->get<std::string>();
+  }
+  return {};
+}
+
 /// `build` guarded: an exception costs this one reply, never the daemon.
 std::function<std::string()> guarded(std::optional<json> id, std::function<Json()> build) {
   return [id = std::move(id), build = std::move(build)]() -> std::string {
@@ -194,39 +232,14 @@ void Dispatcher::privileged(const json& req, const json* id, const std::string& 
     done(Reply{error_line(id, code, msg), false, std::nullopt});
   };
   // Validate first so that the audit record names what was asked for.
-  std::string detail;
-  bool on = false;
-  Press press = Press::short_press;
-  std::string path;
-  if (cmd == "maintenance" || cmd == "record") {
-    bool bad = false;
-    auto v = bool_arg(req, "on", bad);
-    if (bad || !v) {
-      fail("invalid_argument", "\"on\" must be true or false");
-      return;
-    }
-    on = *v;
-    detail = on ? "on" : "off";
-    if (cmd == "record" && on) {
-      auto it = req.find("path");
-      if (it == req.end() || !it->is_string() || it->get<std::string>().empty() ||
-          it->get<std::string>().front() != '/' || it->get<std::string>().size() > 4096) {
-        fail("invalid_argument", "\"path\" must be an absolute file name");
-        return;
-      }
-      path = it->get<std::string>();
-      detail += " " + path;
-    }
-  } else if (cmd == "button") {
-    auto it = req.find("press");
-    if (it == req.end() || !it->is_string() ||
-        (it->get<std::string>() != "short" && it->get<std::string>() != "long")) {
-      fail("invalid_argument", "\"press\" must be \"short\" or \"long\"");
-      return;
-    }
-    press = it->get<std::string>() == "long" ? Press::long_press : Press::short_press;
-    detail = it->get<std::string>();
+  PrivilegedArgs args;
+  if (std::string bad = parse_privileged_args(req, cmd, args); !bad.empty()) {
+    fail("invalid_argument", bad);
+    return;
   }
+  const std::string& detail = args.detail;
+  const bool on = args.on;
+  const std::string& path = args.path;
   backend_.audit(peer, cmd, detail, peer.privileged);
   if (!peer.privileged) {
     fail("forbidden", "\"" + cmd + "\" needs root or membership of the admin group");
@@ -242,7 +255,7 @@ void Dispatcher::privileged(const json& req, const json* id, const std::string& 
     result = {{"record", on}};
     if (on) result["path"] = path;
   } else if (cmd == "button") {
-    r = backend_.button(press, peer);
+    r = backend_.button(args.press, peer);
     result = {{"press", detail}};
   } else {
     r = backend_.reload(peer);
@@ -289,7 +302,7 @@ void Dispatcher::events(const json& req, const json* id, const Done& done) {
   Backend& backend = backend_;
   backend_.events(after_u, n,
                   [done, id_copy, &backend](std::vector<EventRecord> records, std::uint64_t next,
-                                            std::string error) {
+                                            const std::string& error) {
                     const json* idp = id_copy ? &*id_copy : nullptr;
                     if (!error.empty()) {
                       done(Reply{error_line(idp, "unavailable", error), false, std::nullopt});

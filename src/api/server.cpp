@@ -5,12 +5,13 @@
 
 #include <algorithm>
 
+#include "essd/teardown.hpp"
 #include "essd/version.hpp"
 
 namespace essd::api {
 
 namespace asio = boost::asio;
-using stream = asio::local::stream_protocol;
+using LocalStream = asio::local::stream_protocol;
 
 Server::Server(asio::io_context& io, Backend& backend, ServerOptions options)
     : backend_(backend),
@@ -28,7 +29,7 @@ Server::Server(asio::io_context& io, Backend& backend, ServerOptions options)
 }
 
 Server::~Server() {
-  stop();
+  essd::teardown_in_destructor("api::Server", [this] { stop(); });
   lifetime_.end();
 }
 
@@ -36,7 +37,7 @@ bool Server::start(std::string& error, std::vector<std::string>& warnings) {
   admin_gid_valid_ = lookup_group(options_.admin_group, admin_gid_);
   boost::system::error_code ec;
   if (options_.inherited_fd >= 0) {
-    acceptor_.assign(stream(), options_.inherited_fd, ec);
+    acceptor_.assign(LocalStream(), options_.inherited_fd, ec);
     if (ec) {
       error = "cannot use the socket passed by systemd: " + ec.message();
       return false;
@@ -47,7 +48,7 @@ bool Server::start(std::string& error, std::vector<std::string>& warnings) {
     if (!create_listening_socket(options_.socket_path, options_.group, listening_, error)) {
       return false;
     }
-    acceptor_.assign(stream(), listening_.fd.get(), ec);
+    acceptor_.assign(LocalStream(), listening_.fd.get(), ec);
     if (ec) {
       error = "cannot listen on " + options_.socket_path + ": " + ec.message();
       return false;
@@ -81,7 +82,7 @@ void Server::stop() {
 
 void Server::accept() {
   acceptor_.async_accept(
-      lifetime_.guard([this](const boost::system::error_code& ec, stream::socket s) {
+      lifetime_.guard([this](const boost::system::error_code& ec, LocalStream::socket s) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         if (!ec) {
           on_accept(std::move(s));
@@ -97,7 +98,7 @@ void Server::accept() {
       }));
 }
 
-void Server::on_accept(stream::socket socket) {
+void Server::on_accept(LocalStream::socket socket) {
   ++counters_.accepted;
   boost::system::error_code ec;
   socket.non_blocking(true, ec);

@@ -85,10 +85,12 @@ bool acquire_instance_lock(const std::string& socket_path, UniqueFd& lock, std::
   return true;
 }
 
-bool create_listening_socket(const std::string& path, const std::string& group,
-                             ListeningSocket& out, std::string& error) {
-  sockaddr_un addr{};
-  if (!fill_addr(path, addr, error)) return false;
+namespace {
+
+/// A socket file left by an essd that is gone is removed; anything else at
+/// `path` is kept, and the start fails.
+bool remove_stale_socket(const std::string& path, const sockaddr_un& addr, ListeningSocket& out,
+                         std::string& error) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
@@ -107,20 +109,12 @@ bool create_listening_socket(const std::string& path, const std::string& group,
     }
     out.warnings.push_back("replaced stale socket " + path);
   }
+  return true;
+}
 
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!fd) {
-    error = "socket(): " + errno_text(errno);
-    return false;
-  }
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    const int e = errno;
-    error = "cannot bind " + path + ": " + errno_text(e) +
-            (e == EACCES || e == EROFS || e == ENOENT
-                 ? " (is the directory present and writable? set api.socket in the config)"
-                 : "");
-    return false;
-  }
+/// Mode 0660 and the admin group on the bound socket.
+void set_socket_access(const std::string& path, const std::string& group, ListeningSocket& out) {
+  struct stat st {};
   // Tighten before listen(): nobody can connect until listen() anyway. A
   // socket inode cannot be changed through its fd, so change the path, but
   // never through a symlink (the path is the socket we just bound).
@@ -139,6 +133,30 @@ bool create_listening_socket(const std::string& path, const std::string& group,
       out.warnings.push_back("chown :" + group + " " + path + ": " + errno_text(errno));
     }
   }
+}
+
+}  // namespace
+
+bool create_listening_socket(const std::string& path, const std::string& group,
+                             ListeningSocket& out, std::string& error) {
+  sockaddr_un addr{};
+  if (!fill_addr(path, addr, error)) return false;
+  if (!remove_stale_socket(path, addr, out, error)) return false;
+
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) {
+    error = "socket(): " + errno_text(errno);
+    return false;
+  }
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    const int e = errno;
+    error = "cannot bind " + path + ": " + errno_text(e) +
+            (e == EACCES || e == EROFS || e == ENOENT
+                 ? " (is the directory present and writable? set api.socket in the config)"
+                 : "");
+    return false;
+  }
+  set_socket_access(path, group, out);
   if (::listen(fd.get(), 128) != 0) {
     error = "listen on " + path + ": " + errno_text(errno);
     ::unlink(path.c_str());

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // essctl: command-line client of essd's local API (docs/essctl.md).
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "cli/essctl.hpp"
 #include "essd/version.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace essd::cli;
   Options opt;
   const char* env = std::getenv("ESSD_SOCKET");
@@ -50,4 +53,19 @@ int main(int argc, char** argv) {
   }
   if (!action) return kUsage;
   return action();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // An exception (a reply of an unexpected shape that a command reads, or
+  // out of memory) ends essctl with a message and exit 1, not an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "essctl: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "essctl: unexpected error\n";
+  }
+  return essd::cli::kErrorReply;
 }

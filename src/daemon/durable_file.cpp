@@ -89,7 +89,7 @@ std::string replace_file_durably(const std::string& path, std::string_view bytes
     }
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string e = errno_text("cannot rename to " + path);
+    std::string e = errno_text("cannot rename to " + path);
     ::unlink(tmp.c_str());
     return e;
   }

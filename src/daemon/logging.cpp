@@ -206,6 +206,7 @@ std::vector<Event> log_housekeeping() {
     ended = g_limiter.expire(steady_ms());
   }
   std::vector<Event> out;
+  out.reserve(ended.size());
   for (const auto& s : ended) out.push_back(summary_event(s.key, s.suppressed));
   return out;  // the caller logs (log_event) and stores them, like any event
 }

@@ -19,7 +19,7 @@ namespace essd::daemon::realtime {
 
 namespace {
 
-constexpr std::size_t kStackPrefault = 256 * 1024;
+constexpr std::size_t kStackPrefault = std::size_t{256} * 1024;
 
 std::string policy_name(int policy, int priority) {
   switch (policy & ~SCHED_RESET_ON_FORK) {

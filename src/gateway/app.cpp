@@ -29,7 +29,6 @@ App::App(asio::io_context& io, GatewayConfig cfg, std::string config_path, bool 
       link_(io, cfg_.socket,
             EssdLink::Handlers{[this](const Json&) { on_essd_up(); }, [this] { on_essd_down(); },
                                [this](const Json& p) { on_push(p); }}),
-      hub_(io),
       signals_(io, SIGTERM, SIGINT, SIGHUP),
       poll_timer_(io),
       history_timer_(io) {}
@@ -93,7 +92,7 @@ int App::start() {
         io_, cfg_, id_,
         [this](std::uint64_t after, int limit, std::function<void(bool, const Json&)> done) {
           link_.request(Json{{"cmd", "events"}, {"after", after}, {"limit", limit}},
-                        [done](const Json& r) {
+                        [done = std::move(done)](const Json& r) {
                           const bool ok = r.value("ok", false) && r.contains("result");
                           done(ok, ok ? r["result"].value("events", Json::array()) : Json::array());
                         });

@@ -35,6 +35,13 @@ class App {
 
  private:
   void add_routes();
+  // The route handlers (docs/gateway.md "HTTP").
+  void serve_metrics(const http::Request& req, const http::Respond& respond);
+  void serve_healthz(const http::Request& req, const http::Respond& respond);
+  void serve_events(const http::Request& req, const http::Respond& respond);
+  void serve_history(const http::Request& req, const http::Respond& respond);
+  void serve_control(const char* cmd, const char* field, bool (*valid)(const Json&),
+                     const http::Request& req, const http::Respond& respond);
   void on_essd_up();
   void on_essd_down();
   void on_push(const Json& push);

@@ -30,7 +30,7 @@ struct Key {
 
 const std::vector<Key>& keys() {
   using C = GatewayConfig;
-  static const std::vector<Key> table = {
+  static const std::vector<Key> kTable = {
       {"gateway", "id", &C::id, 0, 0,
        "controller id in topics, labels and the page; \"\" = the host name"},
       {"gateway", "site", &C::site, 0, 0, "optional site name (HA suggested area, page title)"},
@@ -65,7 +65,7 @@ const std::vector<Key>& keys() {
       {"http", "history_hours", &C::history_hours, 1, 168,
        "[1, 168] trend samples kept in memory, one per 10 s"},
   };
-  return table;
+  return kTable;
 }
 
 int line_of(const toml::node& n) {
@@ -112,6 +112,28 @@ void check_combinations(const GatewayConfig& c, const std::string& file, const t
   }
   if (c.socket.empty())
     errors.push_back(where(file, line("essd", "socket")) + "essd.socket must not be empty");
+}
+
+/// Sets `def`'s member of `c` from `node`; "" when done, else the problem
+/// (after "FILE:LINE: ").
+std::string assign_key(GatewayConfig& c, const Key& def, const toml::node& node,
+                       const std::string& full) {
+  if (auto* s = std::get_if<std::string GatewayConfig::*>(&def.member)) {
+    if (!node.is_string()) return full + " must be a string";
+    c.*(*s) = *node.value<std::string>();
+  } else if (auto* b = std::get_if<bool GatewayConfig::*>(&def.member)) {
+    if (!node.is_boolean()) return full + " must be true or false";
+    c.*(*b) = *node.value<bool>();
+  } else if (auto* i = std::get_if<int GatewayConfig::*>(&def.member)) {
+    if (!node.is_integer()) return full + " must be an integer";
+    const auto v = *node.value<std::int64_t>();
+    if (v < def.lo || v > def.hi) {
+      return full + " = " + std::to_string(v) + " is out of range [" + std::to_string(def.lo) +
+             ", " + std::to_string(def.hi) + "]";
+    }
+    c.*(*i) = static_cast<int>(v);
+  }
+  return {};
 }
 
 }  // namespace
@@ -174,30 +196,8 @@ ConfigLoad parse_config(std::string_view text, const std::string& file) {
         out.errors.push_back(at + "unknown key " + full);
         continue;
       }
-      if (auto* s = std::get_if<std::string GatewayConfig::*>(&def->member)) {
-        if (!node.is_string()) {
-          out.errors.push_back(at + full + " must be a string");
-          continue;
-        }
-        c.*(*s) = *node.value<std::string>();
-      } else if (auto* b = std::get_if<bool GatewayConfig::*>(&def->member)) {
-        if (!node.is_boolean()) {
-          out.errors.push_back(at + full + " must be true or false");
-          continue;
-        }
-        c.*(*b) = *node.value<bool>();
-      } else if (auto* i = std::get_if<int GatewayConfig::*>(&def->member)) {
-        if (!node.is_integer()) {
-          out.errors.push_back(at + full + " must be an integer");
-          continue;
-        }
-        const auto v = *node.value<std::int64_t>();
-        if (v < def->lo || v > def->hi) {
-          out.errors.push_back(at + full + " = " + std::to_string(v) + " is out of range [" +
-                               std::to_string(def->lo) + ", " + std::to_string(def->hi) + "]");
-          continue;
-        }
-        c.*(*i) = static_cast<int>(v);
+      if (std::string bad = assign_key(c, *def, node, full); !bad.empty()) {
+        out.errors.push_back(at + bad);
       }
     }
   }
@@ -238,7 +238,7 @@ std::string default_config_text() {
   std::string_view section;
   for (const auto& k : keys()) {
     if (k.section != section) {
-      o << (section.empty() ? "\n[" : "\n[") << k.section << "]\n";
+      o << "\n[" << k.section << "]\n";
       section = k.section;
     }
     std::string value;

@@ -58,7 +58,7 @@ DiscoveryMessage make(const DiscoveryContext& c, const Entity& e, const std::str
 }  // namespace
 
 std::vector<DiscoveryMessage> system_discovery(const DiscoveryContext& c) {
-  static const std::vector<Entity> entities = {
+  static const std::vector<Entity> kEntities = {
       {"voltage", "sensor", "voltage", "V", "voltage_v", "Voltage"},
       {"current", "sensor", "current", "A", "current_a", "Current"},
       {"power", "sensor", "power", "W", "power_w", "Power"},
@@ -80,8 +80,8 @@ std::vector<DiscoveryMessage> system_discovery(const DiscoveryContext& c) {
       {"problem", "binary_sensor", "problem", "", "errors", "Problem"},
   };
   std::vector<DiscoveryMessage> out;
-  out.reserve(entities.size());
-  for (const auto& e : entities) out.push_back(make(c, e, c.base + "/state"));
+  out.reserve(kEntities.size());
+  for (const auto& e : kEntities) out.push_back(make(c, e, c.base + "/state"));
   return out;
 }
 
@@ -95,6 +95,7 @@ std::vector<DiscoveryMessage> module_discovery(const DiscoveryContext& c, int ad
        "Module " + n + " highest temperature"},
   };
   std::vector<DiscoveryMessage> out;
+  out.reserve(entities.size());
   for (const auto& e : entities) out.push_back(make(c, e, c.base + "/module/" + n));
   return out;
 }

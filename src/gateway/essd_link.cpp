@@ -14,7 +14,7 @@ using Json = nlohmann::json;
 namespace {
 // essd's own line limit is 64 KiB for requests; replies (modules with 16
 // cells each) stay far below this, which only bounds a broken peer.
-constexpr std::size_t kMaxLine = 16 * 1024 * 1024;
+constexpr std::size_t kMaxLine = std::size_t{16} * 1024 * 1024;
 constexpr auto kReplyTimeout = std::chrono::seconds(15);
 
 Json unavailable(const std::string& why) {
@@ -154,7 +154,7 @@ void EssdLink::on_line(const std::string& line) {
   if (handlers_.on_push) handlers_.on_push(j);
 }
 
-void EssdLink::request(Json req, Reply done) {
+void EssdLink::request(const Json& req, Reply done) {
   if (!up_) {
     done(unavailable("essd unreachable"));
     return;

@@ -40,7 +40,7 @@ class EssdLink {
   void start();
   void stop();
   /// Sends one request; the reply comes later (or at once, unavailable, when down).
-  void request(Json req, Reply done);
+  void request(const Json& req, Reply done);
   bool up() const { return up_; }
   const Json& hello() const { return hello_; }
   void set_socket_path(std::string path) { path_ = std::move(path); }

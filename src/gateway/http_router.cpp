@@ -78,10 +78,11 @@ Response json_response(std::string body, unsigned version, bhttp::status status)
   return r;
 }
 
-Response text_response(std::string body, std::string content_type, unsigned version,
+Response text_response(std::string body, std::string_view content_type, unsigned version,
                        bhttp::status status) {
   Response r{status, version};
-  r.set(bhttp::field::content_type, content_type);
+  r.set(bhttp::field::content_type,
+        boost::beast::string_view(content_type.data(), content_type.size()));
   r.body() = std::move(body);
   r.prepare_payload();
   return r;
@@ -165,7 +166,7 @@ void Router::add(bhttp::verb method, std::string path, Handler h) {
 
 void Router::register_static(std::string path, std::string content_type, std::string_view body) {
   add(bhttp::verb::get, std::move(path),
-      [content_type, body](const Request& req, const Respond& respond) {
+      [content_type = std::move(content_type), body](const Request& req, const Respond& respond) {
         Response r{bhttp::status::ok, req.msg.version()};
         r.set(bhttp::field::content_type, content_type);
         r.set(bhttp::field::cache_control, "no-cache");

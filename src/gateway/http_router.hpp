@@ -19,8 +19,8 @@ namespace essd::gateway::http {
 
 namespace bhttp = boost::beast::http;
 
-inline constexpr std::size_t kHeaderLimit = 8 * 1024;  // 431 above
-inline constexpr std::size_t kBodyLimit = 4 * 1024;    // 413 above
+inline constexpr std::size_t kHeaderLimit = std::size_t{8} * 1024;  // 431 above
+inline constexpr std::size_t kBodyLimit = std::size_t{4} * 1024;    // 413 above
 
 using Message = bhttp::request<bhttp::string_body>;
 using Response = bhttp::response<bhttp::string_body>;
@@ -38,7 +38,7 @@ using Handler = std::function<void(const Request&, Respond)>;
 Response json_error(bhttp::status status, std::string_view message, unsigned version = 11);
 Response json_response(std::string body, unsigned version = 11,
                        bhttp::status status = bhttp::status::ok);
-Response text_response(std::string body, std::string content_type, unsigned version = 11,
+Response text_response(std::string body, std::string_view content_type, unsigned version = 11,
                        bhttp::status status = bhttp::status::ok);
 /// The error for a request that could not be parsed (431, 413 or 400).
 Response parse_error_response(const boost::beast::error_code& ec);

@@ -14,7 +14,7 @@ namespace essd::gateway::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-using tcp = asio::ip::tcp;
+using Tcp = asio::ip::tcp;
 
 namespace {
 
@@ -24,7 +24,7 @@ constexpr auto kWriteTimeout = std::chrono::seconds(10);
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, Router& router, SseHub& hub, std::shared_ptr<AccessPolicy> policy,
+  Connection(Tcp::socket socket, Router& router, SseHub& hub, std::shared_ptr<AccessPolicy> policy,
              std::shared_ptr<void> slot)
       : stream_(std::move(socket)),
         router_(router),
@@ -115,7 +115,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void close() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().shutdown(Tcp::socket::shutdown_both, ec);
     stream_.close();
   }
 
@@ -132,7 +132,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, Router& router, SseHub& hub)
-    : io_(io), router_(router), hub_(hub), acceptor_(io) {}
+    : router_(router), hub_(hub), acceptor_(io) {}
 
 HttpServer::~HttpServer() {
   lifetime_.end();
@@ -153,7 +153,7 @@ bool HttpServer::listen(const std::string& host, int port, std::string& error) {
       return false;
     }
   }
-  tcp::endpoint ep(addr, static_cast<std::uint16_t>(port));
+  Tcp::endpoint ep(addr, static_cast<std::uint16_t>(port));
   acceptor_.open(ep.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
@@ -175,7 +175,7 @@ void HttpServer::stop() {
 }
 
 void HttpServer::accept() {
-  acceptor_.async_accept(lifetime_.guard([this](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept(lifetime_.guard([this](beast::error_code ec, Tcp::socket socket) {
     if (!acceptor_.is_open()) return;
     if (!ec) {
       const bool busy = static_cast<int>(clients()) >= max_clients_;

@@ -36,7 +36,6 @@ class HttpServer {
  private:
   void accept();
 
-  boost::asio::io_context& io_;
   Router& router_;
   SseHub& hub_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -12,7 +12,9 @@
 #include "gateway/app.hpp"
 #include "gateway/config.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace essd::gateway;
   std::string config_path = kDefaultConfigPath;
   bool check = false, print_default = false, version = false;
@@ -48,13 +50,23 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("ess-gateway");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  boost::asio::io_context io(1);
+  App app(io, std::move(loaded.config), config_path, named);
+  if (int rc = app.start(); rc != 0) return rc;
+  return app.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // An exception from anywhere in run() (the logger, the App) ends here with
+  // a message and exit 1, not in std::terminate.
   try {
-    boost::asio::io_context io(1);
-    App app(io, std::move(loaded.config), config_path, named);
-    if (int rc = app.start(); rc != 0) return rc;
-    return app.run();
+    return run(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ess-gateway: fatal: %s\n", e.what());
-    return 1;
+  } catch (...) {
+    std::fprintf(stderr, "ess-gateway: fatal: unknown exception\n");
   }
+  return 1;
 }

@@ -26,10 +26,10 @@ constexpr const char* kErrorCodes[] = {
     "host_disconnect", "state_file"};
 
 const Json& at(const Json& j, const char* k) {
-  static const Json null_json;
-  if (!j.is_object()) return null_json;
+  static const Json kNullJson;
+  if (!j.is_object()) return kNullJson;
   auto it = j.find(k);
-  return it == j.end() ? null_json : *it;
+  return it == j.end() ? kNullJson : *it;
 }
 
 class Builder {
@@ -81,10 +81,10 @@ void system_metrics(Builder& b, const EssdView& v, const std::string& id) {
           1.0);
   b.gauge("essd_voltage_volts", "System voltage", {}, at(s, "voltage_v"));
   b.gauge("essd_current_amperes", "System current (negative: discharge)", {}, at(s, "current_a"));
-  const Json& V = at(s, "voltage_v");
-  const Json& I = at(s, "current_a");
-  if (V.is_number() && I.is_number())
-    b.gauge("essd_power_watts", "System power", {}, V.get<double>() * I.get<double>());
+  const Json& volts = at(s, "voltage_v");
+  const Json& amps = at(s, "current_a");
+  if (volts.is_number() && amps.is_number())
+    b.gauge("essd_power_watts", "System power", {}, volts.get<double>() * amps.get<double>());
   b.gauge("essd_state_of_charge_ratio", "Relative state of charge", {}, at(s, "rsoc_pct"), 0.01);
   for (const char* p : {"charge", "discharge"}) {
     b.gauge("essd_path_closed", "1 while the path is closed", {{"path", p}},

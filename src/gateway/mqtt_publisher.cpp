@@ -245,7 +245,7 @@ void MqttPublisher::fetch_events() {
   const std::uint64_t after = *sent_seq_;
   const int limit = static_cast<int>(kEventBuffer);
   auto session = session_;
-  fetch_(after, limit, lifetime_.guard([this, after, limit, session](bool ok, const Json& events) {
+  fetch_(after, limit, lifetime_.guard([this, after, session](bool ok, const Json& events) {
     if (session != session_ || !sent_seq_ || *sent_seq_ != after) {
       fetching_ = false;  // a reconnect moved on meanwhile; its own fetch follows
       if (session == session_) pump();

@@ -83,6 +83,20 @@ int MqttSession::publish(const std::string& topic, const std::string& payload, i
 }
 
 void MqttSession::run(MqttSettings s) {
+  std::string why = configure(s);
+  set_callbacks();
+  if (why.empty()) why = connect(s);
+  s.password.assign(s.password.size(), '\0');
+  if (why.empty()) why = loop();
+  connected_ = false;
+  if (!refused_.empty()) why = refused_;
+  if (why.empty()) why = "disconnected";
+  post([why](Handlers& h) {
+    if (h.on_ended) h.on_ended(why);
+  });
+}
+
+std::string MqttSession::configure(const MqttSettings& s) {
   mosquitto* m = mosq_;
   mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   mosquitto_will_set(m, s.will_topic.c_str(), 7, "offline", 1, true);
@@ -90,20 +104,22 @@ void MqttSession::run(MqttSettings s) {
     mosquitto_username_pw_set(m, s.username.c_str(),
                               s.password.empty() ? nullptr : s.password.c_str());
   }
-  std::string why;
-  if (s.tls) {
-    int rc = MOSQ_ERR_SUCCESS;
-    if (s.ca_file.empty()) {
-      rc = mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-    } else {
-      rc = mosquitto_tls_set(m, s.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
-    }
-    // Verify the broker's certificate and its host name (never insecure).
-    if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_opts_set(m, 1, nullptr, nullptr);
-    if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(m, false);
-    if (rc != MOSQ_ERR_SUCCESS) why = std::string("TLS setup: ") + mosquitto_strerror(rc);
+  if (!s.tls) return {};
+  int rc = MOSQ_ERR_SUCCESS;
+  if (s.ca_file.empty()) {
+    rc = mosquitto_int_option(m, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+  } else {
+    rc = mosquitto_tls_set(m, s.ca_file.c_str(), nullptr, nullptr, nullptr, nullptr);
   }
-  mosquitto_connect_callback_set(m, [](mosquitto*, void* self, int rc) {
+  // Verify the broker's certificate and its host name (never insecure).
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_opts_set(m, 1, nullptr, nullptr);
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(m, false);
+  if (rc != MOSQ_ERR_SUCCESS) return std::string("TLS setup: ") + mosquitto_strerror(rc);
+  return {};
+}
+
+void MqttSession::set_callbacks() {
+  mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
     auto* me = static_cast<MqttSession*>(self);
     if (rc != 0) {
       std::string text = std::string("broker refused the connection: ") + connack_text(rc);
@@ -116,40 +132,36 @@ void MqttSession::run(MqttSettings s) {
       if (h.on_connected) h.on_connected();
     });
   });
-  mosquitto_publish_callback_set(m, [](mosquitto*, void* self, int mid) {
+  mosquitto_publish_callback_set(mosq_, [](mosquitto*, void* self, int mid) {
     static_cast<MqttSession*>(self)->post([mid](Handlers& h) {
       if (h.on_published) h.on_published(mid);
     });
   });
-  if (why.empty()) {
-    int rc = mosquitto_connect(m, s.host.c_str(), s.port, s.keepalive_s);
+}
+
+std::string MqttSession::connect(const MqttSettings& s) {
+  int rc = mosquitto_connect(mosq_, s.host.c_str(), s.port, s.keepalive_s);
+  if (rc == MOSQ_ERR_SUCCESS) return {};
+  return rc == MOSQ_ERR_ERRNO ? std::string("connect: ") + std::strerror(errno)
+                              : std::string("connect: ") + mosquitto_strerror(rc);
+}
+
+std::string MqttSession::loop() {
+  std::string why;
+  while (!stop_) {
+    int rc = mosquitto_loop(mosq_, 500, 1);
     if (rc != MOSQ_ERR_SUCCESS) {
-      why = rc == MOSQ_ERR_ERRNO ? std::string("connect: ") + std::strerror(errno)
-                                 : std::string("connect: ") + mosquitto_strerror(rc);
+      if (!stop_)
+        why = rc == MOSQ_ERR_ERRNO ? std::string(std::strerror(errno)) : mosquitto_strerror(rc);
+      break;
     }
   }
-  s.password.assign(s.password.size(), '\0');
-  if (why.empty()) {
-    while (!stop_) {
-      int rc = mosquitto_loop(m, 500, 1);
-      if (rc != MOSQ_ERR_SUCCESS) {
-        if (!stop_)
-          why = rc == MOSQ_ERR_ERRNO ? std::string(std::strerror(errno)) : mosquitto_strerror(rc);
-        break;
-      }
-    }
-    if (stop_) {
-      // Let the DISCONNECT (and anything queued before it) go out.
-      for (int i = 0; i < 4 && mosquitto_loop(m, 100, 1) == MOSQ_ERR_SUCCESS; ++i) {
-      }
+  if (stop_) {
+    // Let the DISCONNECT (and anything queued before it) go out.
+    for (int i = 0; i < 4 && mosquitto_loop(mosq_, 100, 1) == MOSQ_ERR_SUCCESS; ++i) {
     }
   }
-  connected_ = false;
-  if (!refused_.empty()) why = refused_;
-  if (why.empty()) why = "disconnected";
-  post([why](Handlers& h) {
-    if (h.on_ended) h.on_ended(why);
-  });
+  return why;
 }
 
 }  // namespace essd::gateway

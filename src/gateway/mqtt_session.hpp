@@ -63,6 +63,12 @@ class MqttSession : public std::enable_shared_from_this<MqttSession> {
 
  private:
   void run(MqttSettings s);
+  // The steps of run(), on the session's thread; each returns "" or why the
+  // session ends.
+  std::string configure(const MqttSettings& s);
+  void set_callbacks();
+  std::string connect(const MqttSettings& s);
+  std::string loop();
   void post(std::function<void(Handlers&)> f);
 
   boost::asio::io_context& io_;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "gateway/sse_hub.hpp"
+#include "essd/teardown.hpp"
 
 #include <array>
 #include <boost/asio/write.hpp>
@@ -174,7 +175,7 @@ class SseClient : public std::enable_shared_from_this<SseClient> {
 };
 
 SseHub::~SseHub() {
-  stop();
+  essd::teardown_in_destructor("SseHub", [this] { stop(); });
 }
 
 void SseHub::add(beast::tcp_stream stream, std::shared_ptr<void> slot, unsigned version) {

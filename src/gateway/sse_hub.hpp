@@ -13,7 +13,6 @@
 #include <string>
 #include <unordered_map>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
@@ -28,7 +27,9 @@ class SseHub {
     std::string status;   // JSON text, "" = none yet
     std::string display;  // JSON text, "" = none yet
   };
-  explicit SseHub(boost::asio::io_context& io) : io_(io) {}
+  SseHub() = default;
+  SseHub(const SseHub&) = delete;
+  SseHub& operator=(const SseHub&) = delete;
   ~SseHub();
 
   void set_initial(std::function<Initial()> f) { initial_ = std::move(f); }
@@ -46,7 +47,6 @@ class SseHub {
   friend class SseClient;
   void remove(SseClient* c, bool dropped);
 
-  boost::asio::io_context& io_;
   std::function<Initial()> initial_;
   std::unordered_map<SseClient*, std::shared_ptr<SseClient>> clients_;
   std::uint64_t dropped_ = 0;

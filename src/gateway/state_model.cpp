@@ -9,10 +9,10 @@ namespace essd::gateway {
 namespace {
 
 const Json& field(const Json& j, const char* name) {
-  static const Json null_json;
-  if (!j.is_object()) return null_json;
+  static const Json kNullJson;
+  if (!j.is_object()) return kNullJson;
   auto it = j.find(name);
-  return it == j.end() ? null_json : *it;
+  return it == j.end() ? kNullJson : *it;
 }
 
 Json path_closed(const Json& status, const char* path) {

@@ -180,7 +180,7 @@ struct History::Impl {
   }
 };
 
-History::History(boost::asio::io_context& io, std::string path, int max_events)
+History::History(boost::asio::io_context& io, const std::string& path, int max_events)
     : io_(io), impl_(std::make_unique<Impl>(io, std::max(1, max_events))) {
   auto* s = &impl_->store.emplace(path, impl_->max_events);
   if (s->corrupt()) {

@@ -44,7 +44,7 @@ class History {
   /// Opens/creates the DB (creating the parent directory if missing). On
   /// failure open_error() says why and the history is kept in memory only
   /// (most recent min(max_events, 10000) records).
-  History(boost::asio::io_context& io, std::string path, int max_events);
+  History(boost::asio::io_context& io, const std::string& path, int max_events);
   ~History();  // flushes queued writes and joins the worker
   History(const History&) = delete;
   History& operator=(const History&) = delete;

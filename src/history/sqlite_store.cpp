@@ -81,7 +81,7 @@ std::string prepare_db_file(const std::string& path) {
 
 std::string move_aside(const std::string& path) {
   for (int n = 1; n < 100; ++n) {
-    const std::string to = path + ".corrupt-" + std::to_string(n);
+    std::string to = path + ".corrupt-" + std::to_string(n);
     struct stat st {};
     if (::lstat(to.c_str(), &st) == 0) continue;
     if (::rename(path.c_str(), to.c_str()) != 0) return "";
@@ -124,16 +124,28 @@ SqliteStore::SqliteStore(const std::string& path, int max_events)
 }
 
 void SqliteStore::open(const std::string& path) {
+  if (!open_connection(path) || !check_integrity(path)) return;
+  create_schema(path);
+  prepare_statements();
+  if (!error_.empty()) {
+    // A table of the wrong shape (statements that do not prepare) is a bad
+    // file too: it would open and answer nothing.
+    insert_.reset(), set_meta_.reset(), trim_.reset(), query_.reset(), tail_.reset();
+    db_.reset();
+  }
+}
+
+bool SqliteStore::open_connection(const std::string& path) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) {
     error_ = "cannot create " + parent.string() + ": " + ec.message();
-    return;
+    return false;
   }
   if (auto e = prepare_db_file(path); !e.empty()) {
     error_ = e;
-    return;
+    return false;
   }
   sqlite3* raw = nullptr;
   const int rc =
@@ -143,7 +155,7 @@ void SqliteStore::open(const std::string& path) {
   if (rc != SQLITE_OK) {
     error_ = db_error("cannot open " + path);
     db_.reset();
-    return;
+    return false;
   }
   sqlite3_extended_result_codes(db_.get(), 1);
   sqlite3_busy_timeout(db_.get(), 2000);
@@ -154,17 +166,20 @@ void SqliteStore::open(const std::string& path) {
     error_ = db_error(path);
     corrupt_ = is_corruption(sqlite3_extended_errcode(db_.get()));
     db_.reset();
-    return;
+    return false;
   }
   StmtPtr jm_guard(jm);
   if (sqlite3_step(jm) != SQLITE_ROW || column_text(jm, 0) != "wal") {
     error_ = db_error(path + ": cannot enable WAL");
     jm_guard.reset();
     db_.reset();
-    return;
+    return false;
   }
   jm_guard.reset();
-  if (!check_integrity(path)) return;
+  return true;
+}
+
+void SqliteStore::create_schema(const std::string& path) {
   const bool ok =
       exec("PRAGMA synchronous=FULL") &&
       exec(("PRAGMA journal_size_limit=" + std::to_string(kJournalSizeLimit)).c_str()) &&
@@ -194,6 +209,9 @@ void SqliteStore::open(const std::string& path) {
     else if (error_.empty())
       error_ = db_error(path);
   }
+}
+
+void SqliteStore::prepare_statements() {
   insert_ =
       prepare("INSERT INTO events(seq, time, severity, kind, message, data) VALUES(?,?,?,?,?,?)");
   set_meta_ = prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('next_seq', ?)");
@@ -203,12 +221,6 @@ void SqliteStore::open(const std::string& path) {
       " ORDER BY seq LIMIT ?");
   tail_ = prepare(
       "SELECT seq, time, severity, kind, message, data FROM events ORDER BY seq DESC LIMIT ?");
-  if (!error_.empty()) {
-    // A table of the wrong shape (statements that do not prepare) is a bad
-    // file too: it would open and answer nothing.
-    insert_.reset(), set_meta_.reset(), trim_.reset(), query_.reset(), tail_.reset();
-    db_.reset();
-  }
 }
 
 bool SqliteStore::check_integrity(const std::string& path) {

@@ -54,6 +54,10 @@ class SqliteStore {
 
  private:
   void open(const std::string& path);
+  // The steps of open(); each leaves error_ set when it fails.
+  bool open_connection(const std::string& path);  // the file, in WAL mode
+  void create_schema(const std::string& path);    // tables, version, next_seq_
+  void prepare_statements();
   bool check_integrity(const std::string& path);
   void bound_wal();
   bool exec(const char* sql);

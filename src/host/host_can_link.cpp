@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "host/host_can_link.hpp"
+#include "essd/teardown.hpp"
 
 #include <chrono>
 
@@ -27,7 +28,7 @@ HostCanLink::HostCanLink(boost::asio::io_context& io, const HostCanConfig& confi
 }
 
 HostCanLink::~HostCanLink() {
-  stop();
+  essd::teardown_in_destructor("HostCanLink", [this] { stop(); });
   lifetime_.end();
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "essd/teardown.hpp"
 #include "essd/version.hpp"
 #include "hal/serial/tty.hpp"
 
@@ -44,7 +45,7 @@ ModbusLink::ModbusLink(boost::asio::io_context& io, const HostModbusConfig& conf
 }
 
 ModbusLink::~ModbusLink() {
-  stop();
+  essd::teardown_in_destructor("ModbusLink", [this] { stop(); });
   lifetime_.end();
 }
 
