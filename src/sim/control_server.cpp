@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <istream>
 #include <stdexcept>
+#include <utility>
 
 namespace essd::sim {
 
@@ -15,7 +16,7 @@ using boost::asio::local::stream_protocol;
 
 struct ControlServer::Session : std::enable_shared_from_this<Session> {
   Session(stream_protocol::socket s, Handler& h, Lifetime::Watch server)
-      : sock(std::move(s)), buf(kMaxLine), handler(h), server(server) {}
+      : sock(std::move(s)), buf(kMaxLine), handler(h), server(std::move(server)) {}
 
   void read() {
     auto self = shared_from_this();
@@ -52,7 +53,7 @@ struct ControlServer::Session : std::enable_shared_from_this<Session> {
 };
 
 ControlServer::ControlServer(boost::asio::io_context& io, std::string path, Handler handler)
-    : io_(io), path_(std::move(path)), handler_(std::move(handler)), acceptor_(io) {}
+    : path_(std::move(path)), handler_(std::move(handler)), acceptor_(io) {}
 
 ControlServer::~ControlServer() {
   stop();

@@ -33,7 +33,6 @@ class ControlServer {
   struct Session;
   void accept();
 
-  boost::asio::io_context& io_;
   std::string path_;
   Handler handler_;
   boost::asio::local::stream_protocol::acceptor acceptor_;

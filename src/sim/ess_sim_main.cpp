@@ -85,166 +85,248 @@ class Driver {
   Clock::time_point next_;
 };
 
-int run(int argc, char** argv) {
-  CLI::App app{"ess-sim: simulated IJ1001M energy storage modules on the module bus"};
+/// What the command line sets.
+struct CommandLine {
   sim::SimOptions opt;
-  std::string model = "IJ1001C", topology, can_iface, control_path;
+  std::string model = "IJ1001C", topology, can_iface, control_path, heatsink_file;
   bool pty = false;
-  app.add_option("--modules", opt.modules, "number of modules (1-16)")->check(CLI::Range(1, 16));
-  app.add_option("--model", model, "IJ1001C | IJ1002C | IJ4001C");
-  app.add_option("--topology", topology,
+  sim::ReplayCommandLine replay;  // --replay FILE (replay_main.cpp): played instead of a simulation
+};
+
+// The option groups, added in the order --help lists them.
+
+void add_module_options(CLI::App& app, CommandLine& cl) {
+  app.add_option("--modules", cl.opt.modules, "number of modules (1-16)")->check(CLI::Range(1, 16));
+  app.add_option("--model", cl.model, "IJ1001C | IJ1002C | IJ4001C");
+  app.add_option("--topology", cl.topology,
                  "parallel | series | series-parallel (default: parallel, series for IJ4001C)");
-  auto* can_opt = app.add_option("--can", can_iface, "SocketCAN interface (can0, vcan0)");
-  auto* pty_opt = app.add_flag("--pty", pty, "act as an SLCAN adapter on a new pty");
+}
+
+void add_bus_options(CLI::App& app, CommandLine& cl) {
+  auto* can_opt = app.add_option("--can", cl.can_iface, "SocketCAN interface (can0, vcan0)");
+  auto* pty_opt = app.add_flag("--pty", cl.pty, "act as an SLCAN adapter on a new pty");
   can_opt->excludes(pty_opt);
   pty_opt->excludes(can_opt);
-  auto* scenario_opt =
-      app.add_option("--scenario", opt.scenario, "scenario file (TOML)")->check(CLI::ExistingFile);
-  // --replay (replay_main.cpp): play a candump log instead of simulating.
-  sim::ReplayCommandLine replay;
-  auto* replay_opt = app.add_option("--replay", replay.file, "play a candump log (essd --record)")
-                         ->check(CLI::ExistingFile)
-                         ->excludes(scenario_opt);
-  app.add_flag("--step", replay.options.step,
+}
+
+/// What is played: a scenario, or (--replay) a recorded log instead of a
+/// simulation.
+void add_source_options(CLI::App& app, CommandLine& cl) {
+  auto* scenario_opt = app.add_option("--scenario", cl.opt.scenario, "scenario file (TOML)")
+                           ->check(CLI::ExistingFile);
+  auto* replay_opt =
+      app.add_option("--replay", cl.replay.file, "play a candump log (essd --record)")
+          ->check(CLI::ExistingFile)
+          ->excludes(scenario_opt);
+  app.add_flag("--step", cl.replay.options.step,
                "with --replay: play on \"step [N]\" commands (--control, else stdin)")
       ->needs(replay_opt);
-  app.add_option("--record-ctrl", replay.options.record_ctrl,
+  app.add_option("--record-ctrl", cl.replay.options.record_ctrl,
                  "with --replay: candump log of the frames the controller sends")
       ->needs(replay_opt);
-  std::string heatsink_file;
-  app.add_option("--heatsink-file", heatsink_file,
+}
+
+void add_run_options(CLI::App& app, CommandLine& cl) {
+  app.add_option("--heatsink-file", cl.heatsink_file,
                  "write the heatsink reading (millidegrees) for essd's limits.heatsink_sensor");
-  app.add_option("--seed", opt.seed, "random seed");
-  app.add_option("--speed", opt.speed, "simulated seconds per real second")
+  app.add_option("--seed", cl.opt.seed, "random seed");
+  app.add_option("--speed", cl.opt.speed, "simulated seconds per real second")
       ->check(CLI::Range(0.001, 10000.0));
-  app.add_option("--control", control_path, "Unix socket for run-time commands");
-  app.add_option("--ambient", opt.ambient_c, "ambient temperature, degC")
+  app.add_option("--control", cl.control_path, "Unix socket for run-time commands");
+  app.add_option("--ambient", cl.opt.ambient_c, "ambient temperature, degC")
       ->check(CLI::Range(-40.0, 80.0));
-  app.add_option("--soc", opt.initial_soc_pct, "initial state of charge, %")
+  app.add_option("--soc", cl.opt.initial_soc_pct, "initial state of charge, %")
       ->check(CLI::Range(0.0, 100.0));
+}
+
+/// Parses the command line into `cl`; the exit code when ess-sim is to end
+/// at once (0 after --help, 2 for a usage error).
+std::optional<int> parse_command_line(int argc, char** argv, CommandLine& cl) {
+  CLI::App app{"ess-sim: simulated IJ1001M energy storage modules on the module bus"};
+  add_module_options(app, cl);
+  add_bus_options(app, cl);
+  add_source_options(app, cl);
+  add_run_options(app, cl);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
-  if (can_iface.empty() && !pty) {
+  if (cl.can_iface.empty() && !cl.pty) {
     std::cerr << "ess-sim: one of --can IFACE or --pty is required\n";
     return 2;
   }
-  if (!replay.file.empty()) {
-    replay.can_iface = can_iface;
-    replay.control_path = control_path;
-    replay.options.speed = opt.speed;
-    replay.options.heatsink_file = heatsink_file;
-    return sim::run_replay(replay);
-  }
-  const auto m = model_from_string(model);
+  return std::nullopt;
+}
+
+/// Sets cl.opt's model and topology from --model and --topology; false,
+/// with the reason on stderr, for an unknown or unsupported one.
+bool resolve_model(CommandLine& cl) {
+  const auto m = model_from_string(cl.model);
   if (!m) {
-    std::cerr << "ess-sim: unknown model '" << model << "' (IJ1001C, IJ1002C, IJ4001C)\n";
-    return 2;
+    std::cerr << "ess-sim: unknown model '" << cl.model << "' (IJ1001C, IJ1002C, IJ4001C)\n";
+    return false;
   }
-  opt.model = *m;
-  if (topology.empty()) {
-    opt.topology = *m == Model::ij4001c ? Topology::series : Topology::parallel;
-  } else if (const auto t = topology_from_string(topology)) {
-    opt.topology = *t;
+  cl.opt.model = *m;
+  if (cl.topology.empty()) {
+    cl.opt.topology = *m == Model::ij4001c ? Topology::series : Topology::parallel;
+  } else if (const auto t = topology_from_string(cl.topology)) {
+    cl.opt.topology = *t;
   } else {
-    std::cerr << "ess-sim: unknown topology '" << topology << "'\n";
-    return 2;
+    std::cerr << "ess-sim: unknown topology '" << cl.topology << "'\n";
+    return false;
   }
-  if (!topology_allowed(opt.model, opt.topology)) {
-    std::cerr << "ess-sim: " << model << " does not support " << to_string(opt.topology) << "\n";
-    return 2;
+  if (!topology_allowed(cl.opt.model, cl.opt.topology)) {
+    std::cerr << "ess-sim: " << cl.model << " does not support " << to_string(cl.opt.topology)
+              << "\n";
+    return false;
   }
+  return true;
+}
+
+/// The simulator on its bus: the control socket, the pty or CAN interface
+/// its frames go out on and the Driver that steps it, run until SIGINT or
+/// SIGTERM.
+class Simulation {
+ public:
+  Simulation(sim::Simulator& sim, const CommandLine& cl) : sim_(sim), cl_(cl) {}
+  /// Returns the exit code.
+  int run();
+
+ private:
+  bool start_control();
+  bool open_bus();
+  void start();
+  void stop();
+
+  sim::Simulator& sim_;
+  const CommandLine& cl_;
+  // In the order they are set up, so that they are torn down in reverse.
+  boost::asio::io_context io_;
+  std::unique_ptr<sim::ControlServer> control_;
+  std::function<void(const CanFrame&)> out_;
+  std::unique_ptr<sim::PtyPort> port_;
+  std::unique_ptr<Driver> driver_;
+#ifdef ESSD_SIM_HAVE_SOCKETCAN
+  std::unique_ptr<hal::SocketCanBus> can_;
+#endif
+};
+
+int Simulation::run() {
+  // Listening before the pty path is printed: a reader of that line may
+  // connect to the control socket at once.
+  if (!cl_.control_path.empty() && !start_control()) return 1;
+  if (!open_bus()) return 1;
+  driver_ = std::make_unique<Driver>(io_, sim_, out_);
+  driver_->write_heatsink_to(cl_.heatsink_file);
+
+  boost::asio::signal_set signals(io_, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    note("stopping");
+    stop();
+  });
+
+  const sim::SimOptions& opt = cl_.opt;
+  note(std::to_string(opt.modules) + " modules, " + std::string(to_string(opt.model)) + " " +
+       std::string(to_string(opt.topology)) + ", speed " + std::to_string(opt.speed) +
+       (opt.scenario.empty() ? "" : ", scenario " + opt.scenario));
+  start();
+  io_.run();
+  return 0;
+}
+
+/// False, with the reason on stderr, when the socket cannot listen.
+bool Simulation::start_control() {
+  control_ =
+      std::make_unique<sim::ControlServer>(io_, cl_.control_path, [this](const std::string& l) {
+        std::string r = sim_.command(l);
+        note("control: " + l + " -> " + r.substr(0, 60));
+        return r;
+      });
+  try {
+    control_->start();
+  } catch (const std::exception& e) {
+    std::cerr << "ess-sim: " << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
+
+/// The pty (its slave's path on stdout) or the CAN interface; false, with
+/// the reason on stderr, when neither can be had.
+bool Simulation::open_bus() {
+  if (cl_.pty) {
+    port_ = std::make_unique<sim::PtyPort>(
+        io_, [this](const CanFrame& f) { sim_.on_frame(f, driver_->now()); }, note);
+    try {
+      const std::string path = port_->open();
+      std::cout << path << std::endl;  // first line of stdout, flushed
+    } catch (const std::exception& e) {
+      std::cerr << "ess-sim: " << e.what() << "\n";
+      return false;
+    }
+    out_ = [this](const CanFrame& f) { port_->forward(f); };
+    return true;
+  }
+#ifdef ESSD_SIM_HAVE_SOCKETCAN
+  // The simulator must hear CTRL (0x080) and nothing else matters to it.
+  can_ = std::make_unique<hal::SocketCanBus>(
+      io_, cl_.can_iface, 0, 0, hal::SocketCanOptions{.filters = {{0x080, 0x7FF, false}}});
+  out_ = [this](const CanFrame& f) { can_->send(f); };
+  return true;
+#else
+  std::cerr << "ess-sim: built without SocketCAN support (essd_hal_can missing)\n";
+  return false;
+#endif
+}
+
+void Simulation::start() {
+  if (port_) port_->start();
+#ifdef ESSD_SIM_HAVE_SOCKETCAN
+  if (can_) {
+    can_->start([this](const CanFrame& f) { sim_.on_frame(f, driver_->now()); },
+                [](hal::LinkState s, const std::string& d) {
+                  note("can " + std::string(hal::to_string(s)) + ": " + d);
+                });
+  }
+#endif
+  driver_->start();
+}
+
+void Simulation::stop() {
+  driver_->stop();
+  if (port_) port_->stop();
+#ifdef ESSD_SIM_HAVE_SOCKETCAN
+  if (can_) can_->stop();
+#endif
+  if (control_) control_->stop();
+}
+
+int run(int argc, char** argv) {
+  CommandLine cl;
+  if (const auto rc = parse_command_line(argc, argv, cl)) return *rc;
+  if (!cl.replay.file.empty()) {
+    cl.replay.can_iface = cl.can_iface;
+    cl.replay.control_path = cl.control_path;
+    cl.replay.options.speed = cl.opt.speed;
+    cl.replay.options.heatsink_file = cl.heatsink_file;
+    return sim::run_replay(cl.replay);
+  }
+  if (!resolve_model(cl)) return 2;
 
   std::optional<sim::Simulator> simulator;
   try {
     sim::Scenario sc;
-    if (!opt.scenario.empty()) sc = sim::load_scenario_file(opt.scenario);
-    simulator.emplace(opt, std::move(sc));
+    if (!cl.opt.scenario.empty()) sc = sim::load_scenario_file(cl.opt.scenario);
+    simulator.emplace(cl.opt, std::move(sc));
   } catch (const std::exception& e) {
     std::cerr << "ess-sim: " << e.what() << "\n";
     return 2;
   }
-  sim::Simulator& sim = *simulator;
-
-  boost::asio::io_context io;
-  // Listening before the pty path is printed: a reader of that line may
-  // connect to the control socket at once.
-  std::unique_ptr<sim::ControlServer> control;
-  if (!control_path.empty()) {
-    control = std::make_unique<sim::ControlServer>(io, control_path, [&](const std::string& l) {
-      const std::string r = sim.command(l);
-      note("control: " + l + " -> " + r.substr(0, 60));
-      return r;
-    });
-    try {
-      control->start();
-    } catch (const std::exception& e) {
-      std::cerr << "ess-sim: " << e.what() << "\n";
-      return 1;
-    }
-  }
-
-  std::function<void(const CanFrame&)> out;
-  std::unique_ptr<sim::PtyPort> port;
-  std::unique_ptr<Driver> driver;
-#ifdef ESSD_SIM_HAVE_SOCKETCAN
-  std::unique_ptr<hal::SocketCanBus> can;
-#endif
-  if (pty) {
-    port = std::make_unique<sim::PtyPort>(
-        io, [&](const CanFrame& f) { sim.on_frame(f, driver->now()); }, note);
-    try {
-      const std::string path = port->open();
-      std::cout << path << std::endl;  // first line of stdout, flushed
-    } catch (const std::exception& e) {
-      std::cerr << "ess-sim: " << e.what() << "\n";
-      return 1;
-    }
-    out = [&](const CanFrame& f) { port->forward(f); };
-  } else {
-#ifdef ESSD_SIM_HAVE_SOCKETCAN
-    // The simulator must hear CTRL (0x080) and nothing else matters to it.
-    can = std::make_unique<hal::SocketCanBus>(
-        io, can_iface, 0, 0, hal::SocketCanOptions{.filters = {{0x080, 0x7FF, false}}});
-    out = [&](const CanFrame& f) { can->send(f); };
-#else
-    std::cerr << "ess-sim: built without SocketCAN support (essd_hal_can missing)\n";
-    return 1;
-#endif
-  }
-  driver = std::make_unique<Driver>(io, sim, out);
-  driver->write_heatsink_to(heatsink_file);
-
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    note("stopping");
-    driver->stop();
-    if (port) port->stop();
-#ifdef ESSD_SIM_HAVE_SOCKETCAN
-    if (can) can->stop();
-#endif
-    if (control) control->stop();
-  });
-
-  note(std::to_string(opt.modules) + " modules, " + std::string(to_string(opt.model)) + " " +
-       std::string(to_string(opt.topology)) + ", speed " + std::to_string(opt.speed) +
-       (opt.scenario.empty() ? "" : ", scenario " + opt.scenario));
-  if (port) port->start();
-#ifdef ESSD_SIM_HAVE_SOCKETCAN
-  if (can) {
-    can->start([&](const CanFrame& f) { sim.on_frame(f, driver->now()); },
-               [](hal::LinkState s, const std::string& d) {
-                 note("can " + std::string(hal::to_string(s)) + ": " + d);
-               });
-  }
-#endif
-  driver->start();
-  io.run();
-  return 0;
+  Simulation simulation(*simulator, cl);
+  return simulation.run();
 }
 
 }  // namespace

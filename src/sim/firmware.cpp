@@ -33,9 +33,32 @@ const FirmwareOutput& Firmware::evaluate(const Measured& m, MonoMs now) {
 
   ov_ = hysteresis_high(ov_, maxc, th_.ov_set_v, th_.ov_clear_v);
   od_ = hysteresis_low(od_, minc, th_.od_set_v, th_.od_clear_v);
+  judge_over_current(i, now);
+  judge_temperature(tmin, tmax);
+  judge_unbalance(m.cell_v, maxc - minc);
 
-  // Over-current: a few consecutive samples trip; the trip holds at least
-  // oc_hold_ms and until the current is back within the limit.
+  if (charging && (maxc >= th_.terminate_cell_v ||
+                   (m.voltage_v >= th_.terminate_pack_v && i < th_.terminate_taper_a))) {
+    term_ = true;
+  } else if (m.rsoc <= th_.terminate_clear_rsoc) {
+    term_ = false;
+  }
+
+  const std::uint8_t state = state_code(now, charging, discharging, minc);
+  if (state != out_.state) {
+    out_.prev_state = out_.state;
+    out_.state = state;
+  }
+  out_.alarms = alarm_bits();
+  out_.chg = !(ov_ || ot_chg_ || oc_chg_ || term_ || unbal_);
+  out_.dis = !(od_ || ot_dis_ || oc_dis_);
+  out_.ov = !(ov_ || ot_chg_ || oc_chg_);
+  return out_;
+}
+
+void Firmware::judge_over_current(double i, MonoMs now) {
+  // A few consecutive samples trip; the trip holds at least oc_hold_ms and
+  // until the current is back within the limit.
   oc_chg_n_ = i > th_.oc_charge_a ? oc_chg_n_ + 1 : 0;
   oc_dis_n_ = i < -th_.oc_discharge_a ? oc_dis_n_ + 1 : 0;
   if (oc_chg_n_ >= th_.oc_samples || oc_dis_n_ >= th_.oc_samples) {
@@ -47,7 +70,9 @@ const FirmwareOutput& Firmware::evaluate(const Measured& m, MonoMs now) {
     if (oc_chg_n_ == 0) oc_chg_ = false;
     if (oc_dis_n_ == 0) oc_dis_ = false;
   }
+}
 
+void Firmware::judge_temperature(double tmin, double tmax) {
   // Temperatures outside the charge range forbid charging, outside the
   // discharge range forbid discharging (whatever flows right now, so the
   // lines do not chatter once the controller has stopped the current).
@@ -56,52 +81,37 @@ const FirmwareOutput& Firmware::evaluate(const Measured& m, MonoMs now) {
                     : (tmax > th_.charge_t_max || tmin < th_.charge_t_min);
   ot_dis_ = ot_dis_ ? (tmax > th_.discharge_t_max - h || tmin < th_.discharge_t_min + h)
                     : (tmax > th_.discharge_t_max || tmin < th_.discharge_t_min);
+}
 
-  // Cell unbalance is judged on the flat part of the curve only: near empty
-  // or full a few percent of SOC difference is hundreds of millivolts.
-  std::array<double, kBlocks> sorted = m.cell_v;
+void Firmware::judge_unbalance(const std::array<double, kBlocks>& cell_v, double spread) {
+  // Judged on the flat part of the curve only: near empty or full a few
+  // percent of SOC difference is hundreds of millivolts.
+  std::array<double, kBlocks> sorted = cell_v;
   std::nth_element(sorted.begin(), sorted.begin() + kBlocks / 2, sorted.end());
   const double median = sorted[kBlocks / 2];
   if (median > 3.1 && median < 3.45) {
-    unbal_ = hysteresis_high(unbal_, maxc - minc, th_.unbalance_set_v, th_.unbalance_clear_v);
+    unbal_ = hysteresis_high(unbal_, spread, th_.unbalance_set_v, th_.unbalance_clear_v);
   }
+}
 
-  if (charging && (maxc >= th_.terminate_cell_v ||
-                   (m.voltage_v >= th_.terminate_pack_v && i < th_.terminate_taper_a))) {
-    term_ = true;
-  } else if (m.rsoc <= th_.terminate_clear_rsoc) {
-    term_ = false;
-  }
+std::uint8_t Firmware::state_code(MonoMs now, bool charging, bool discharging,
+                                  double min_cell_v) const {
+  // The first condition that holds, in order of precedence.
+  if (!ready(now)) return bus::kInitial;
+  if (ov_) return bus::kOverVoltage;
+  if (od_) return bus::kOverDischarge;
+  if (oc_chg_) return bus::kOverCurrentCharge;
+  if (oc_dis_) return bus::kOverCurrentDischarge;
+  if (ot_dis_) return bus::kOverTempDischarge;
+  if (ot_chg_ && !discharging) return bus::kOverTempCharge;
+  if (unbal_) return bus::kCellUnbalance;
+  if (term_) return bus::kChargeTerminate;
+  if (charging) return min_cell_v < th_.precharge_cell_v ? bus::kPreCharge : bus::kNormalCharge;
+  if (discharging) return bus::kNormalDischarge;
+  return bus::kStandby;
+}
 
-  std::uint8_t state = bus::kStandby;
-  if (!ready(now)) {
-    state = bus::kInitial;
-  } else if (ov_) {
-    state = bus::kOverVoltage;
-  } else if (od_) {
-    state = bus::kOverDischarge;
-  } else if (oc_chg_) {
-    state = bus::kOverCurrentCharge;
-  } else if (oc_dis_) {
-    state = bus::kOverCurrentDischarge;
-  } else if (ot_dis_) {
-    state = bus::kOverTempDischarge;
-  } else if (ot_chg_ && !discharging) {
-    state = bus::kOverTempCharge;
-  } else if (unbal_) {
-    state = bus::kCellUnbalance;
-  } else if (term_) {
-    state = bus::kChargeTerminate;
-  } else if (charging) {
-    state = minc < th_.precharge_cell_v ? bus::kPreCharge : bus::kNormalCharge;
-  } else if (discharging) {
-    state = bus::kNormalDischarge;
-  }
-  if (state != out_.state) {
-    out_.prev_state = out_.state;
-    out_.state = state;
-  }
-
+std::uint16_t Firmware::alarm_bits() const {
   std::uint16_t a = 0;
   if (ov_) a |= bus::kAlarmOverVoltage;
   if (term_) a |= bus::kAlarmChargeTerminate;
@@ -109,12 +119,7 @@ const FirmwareOutput& Firmware::evaluate(const Measured& m, MonoMs now) {
   if (oc_chg_ || oc_dis_) a |= bus::kAlarmOverCurrent;
   if (ot_chg_ || ot_dis_) a |= bus::kAlarmOverTemp;
   if (unbal_) a |= bus::kAlarmCellUnbalance;
-  out_.alarms = a;
-
-  out_.chg = !(ov_ || ot_chg_ || oc_chg_ || term_ || unbal_);
-  out_.dis = !(od_ || ot_dis_ || oc_dis_);
-  out_.ov = !(ov_ || ot_chg_ || oc_chg_);
-  return out_;
+  return a;
 }
 
 }  // namespace essd::sim

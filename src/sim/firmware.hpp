@@ -59,6 +59,13 @@ class Firmware {
   void reboot(MonoMs ready_at);
 
  private:
+  // The steps of evaluate(), each updating its own protection flags.
+  void judge_over_current(double i, MonoMs now);
+  void judge_temperature(double tmin, double tmax);
+  void judge_unbalance(const std::array<double, kBlocks>& cell_v, double spread);
+  std::uint8_t state_code(MonoMs now, bool charging, bool discharging, double min_cell_v) const;
+  std::uint16_t alarm_bits() const;
+
   Thresholds th_;
   MonoMs ready_at_;
   FirmwareOutput out_{};

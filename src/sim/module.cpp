@@ -92,7 +92,7 @@ Measured SimModule::measure(double noise, Rng& rng) const {
   m.current_a = current_a_ + rng.normal(noise);
   if (faults_.oc > 0) m.current_a = 35.0;
   if (faults_.oc < 0) m.current_a = -60.0;
-  for (int s = 0; s < kSensors; ++s) {
+  for (std::size_t s = 0; s < m.temp_c.size(); ++s) {
     m.temp_c[s] = (blocks[2 * s].temp_c + blocks[2 * s + 1].temp_c) / 2 + sensor_offset_[s] +
                   (faults_.ot ? 50.0 : 0.0) + rng.normal(noise * 10);
   }

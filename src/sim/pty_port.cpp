@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "essd/teardown.hpp"
 #include "hal/serial/pty.hpp"
 
 namespace essd::sim {
@@ -18,10 +19,10 @@ constexpr auto kRetry = std::chrono::milliseconds(100);
 }  // namespace
 
 PtyPort::PtyPort(boost::asio::io_context& io, TxHandler on_tx, NoteHandler on_note)
-    : io_(io), on_tx_(std::move(on_tx)), on_note_(std::move(on_note)), master_(io), retry_(io) {}
+    : on_tx_(std::move(on_tx)), on_note_(std::move(on_note)), master_(io), retry_(io) {}
 
 PtyPort::~PtyPort() {
-  stop();
+  essd::teardown_in_destructor("PtyPort", [this] { stop(); });
 }
 
 std::string PtyPort::open() {

@@ -42,7 +42,7 @@ class PtyPort {
   /// The host has opened the CAN channel (its set-up sequence is done).
   bool channel_open() const { return adapter_.is_open(); }
 
-  static constexpr std::size_t kMaxQueue = 64 * 1024;
+  static constexpr std::size_t kMaxQueue = std::size_t{64} * 1024;
 
  private:
   void wait_read();
@@ -52,7 +52,6 @@ class PtyPort {
   void flush();
   void wait_write();
 
-  boost::asio::io_context& io_;
   TxHandler on_tx_;
   NoteHandler on_note_;
   boost::asio::posix::stream_descriptor master_;

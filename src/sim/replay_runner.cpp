@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -23,7 +24,7 @@ std::int64_t unix_us() {
 }
 std::int64_t percentile(std::vector<std::int64_t> v, double p) {
   if (v.empty()) return 0;
-  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  const auto k = static_cast<std::size_t>(std::lround(p * static_cast<double>(v.size() - 1)));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
   return v[k];
 }
@@ -48,8 +49,7 @@ bool write_heatsink_file(const std::string& path, double celsius, std::string& e
 
 ReplayRunner::ReplayRunner(boost::asio::io_context& io, ReplayLog log, ReplayOptions opt, Out out,
                            Ready ready, Note note)
-    : io_(io),
-      log_(std::move(log)),
+    : log_(std::move(log)),
       opt_(std::move(opt)),
       clock_(log_, opt_.speed),
       out_(std::move(out)),

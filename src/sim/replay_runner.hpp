@@ -66,7 +66,6 @@ class ReplayRunner {
   void finish();
   std::int64_t since_start_us() const;
 
-  boost::asio::io_context& io_;
   ReplayLog log_;
   ReplayOptions opt_;
   ReplayClock clock_;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "essd/teardown.hpp"
 #include "sim/scenario.hpp"
 
 namespace essd::sim {
@@ -24,11 +25,11 @@ Scenario load(const SimOptions& o) {
 
 }  // namespace
 
-SimBus::SimBus(boost::asio::io_context& io, SimOptions options)
+SimBus::SimBus(boost::asio::io_context& io, const SimOptions& options)
     : io_(io), sim_(options, load(options)), timer_(io) {}
 
 SimBus::~SimBus() {
-  stop();
+  essd::teardown_in_destructor("SimBus", [this] { stop(); });
 }
 
 MonoMs SimBus::now() const {

@@ -21,7 +21,7 @@ class SimBus : public hal::CanBus {
  public:
   /// Loads options.scenario when set; throws std::invalid_argument with
   /// "FILE:LINE: reason" for a bad scenario or bad options.
-  SimBus(boost::asio::io_context& io, SimOptions options);
+  SimBus(boost::asio::io_context& io, const SimOptions& options);
   ~SimBus() override;
   SimBus(const SimBus&) = delete;
   SimBus& operator=(const SimBus&) = delete;

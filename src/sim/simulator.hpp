@@ -93,6 +93,10 @@ class Simulator {
   void tick(MonoMs t);
   void physics(double dt_s, MonoMs t);
   std::string check(const Command& c) const;
+  // Parts of apply() (simulator_commands.cpp).
+  void readdress(const Command& c);  // address, duplicate, gap
+  void restore(int module);          // restore M | restore all (-1)
+  void switch_charger(bool on, double cc_a);
   std::string summary() const;
   void run_scenario();
   /// The scenario's [variety] for module i (no-op without it).

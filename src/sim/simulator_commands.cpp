@@ -8,6 +8,43 @@
 
 namespace essd::sim {
 
+namespace {
+
+// The per-module fault that one of drop, freeze, garbage, ov, overdischarge,
+// overtemp, overcurrent or imbalance sets; other verbs leave `f` alone.
+void set_fault(Faults& f, const Command& c) {
+  switch (c.verb) {
+    case Verb::drop:
+      f.dropped = true;
+      break;
+    case Verb::freeze:
+      f.frozen = true;
+      break;
+    case Verb::garbage:
+      f.garbage = true;
+      break;
+    case Verb::ov:
+      f.ov = true;
+      break;
+    case Verb::overdischarge:
+      f.od = true;
+      break;
+    case Verb::overtemp:
+      f.ot = true;
+      break;
+    case Verb::overcurrent:
+      f.oc = c.flag ? +1 : -1;
+      break;
+    case Verb::imbalance:
+      f.imbalance_mv = c.value;
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
 std::string Simulator::check(const Command& c) const {
   const int n = module_count();
   switch (c.verb) {
@@ -20,8 +57,6 @@ std::string Simulator::check(const Command& c) const {
     case Verb::overcurrent:
     case Verb::imbalance:
     case Verb::address:
-      if (c.module >= n) return "no module " + std::to_string(c.module);
-      return {};
     case Verb::restore:
     case Verb::soc:
       if (c.module >= n) return "no module " + std::to_string(c.module);
@@ -41,56 +76,24 @@ std::string Simulator::check(const Command& c) const {
 
 std::string Simulator::apply(const Command& c) {
   if (auto why = check(c); !why.empty()) return why;
-  const auto mod = [&]() -> SimModule& { return modules_[static_cast<std::size_t>(c.module)]; };
   switch (c.verb) {
     case Verb::drop:
-      mod().faults().dropped = true;
-      break;
     case Verb::freeze:
-      mod().faults().frozen = true;
-      break;
     case Verb::garbage:
-      mod().faults().garbage = true;
-      break;
     case Verb::ov:
-      mod().faults().ov = true;
-      break;
     case Verb::overdischarge:
-      mod().faults().od = true;
-      break;
     case Verb::overtemp:
-      mod().faults().ot = true;
-      break;
     case Verb::overcurrent:
-      mod().faults().oc = c.flag ? +1 : -1;
-      break;
     case Verb::imbalance:
-      mod().faults().imbalance_mv = c.value;
+      set_fault(modules_[static_cast<std::size_t>(c.module)].faults(), c);
       break;
     case Verb::address:
-      mod().set_address(c.target);
-      break;
-    case Verb::duplicate: {
-      // The highest module other than the address itself answers there too.
-      int mover = module_count() - 1;
-      if (mover == c.module) --mover;
-      modules_[static_cast<std::size_t>(mover)].set_address(c.module);
-      break;
-    }
+    case Verb::duplicate:
     case Verb::gap:
-      mod().set_address(module_count());
+      readdress(c);
       break;
     case Verb::restore:
-      for (auto& m : modules_) {
-        const bool all = c.module < 0;
-        // restore M also undoes a duplicate that moved another module onto M.
-        if (all || m.index() == c.module || m.address() == c.module) m.set_address(m.index());
-        if (all || m.index() == c.module) m.faults() = Faults{};
-      }
-      if (c.module < 0) {
-        noise_ = 0;
-        silence_until_ = std::numeric_limits<MonoMs>::min();
-      }
+      restore(c.module);
       break;
     case Verb::noise:
       noise_ = c.value;
@@ -103,12 +106,7 @@ std::string Simulator::apply(const Command& c) {
       load_watts_ = c.flag;
       break;
     case Verb::charger:
-      // A charger's voltage on EB+/EB- powers a shut-down system on again.
-      if (c.flag && !charger_on_) {
-        for (auto& m : modules_) m.power_on(last_tick());
-      }
-      charger_on_ = c.flag;
-      if (c.flag) charger_cc_a_ = c.value > 0 ? c.value : 0;
+      switch_charger(c.flag, c.value);
       break;
     case Verb::ambient:
       ambient_c_ = c.value;
@@ -129,6 +127,49 @@ std::string Simulator::apply(const Command& c) {
       break;
   }
   return {};
+}
+
+void Simulator::readdress(const Command& c) {
+  const auto module_at = [&](int i) -> SimModule& { return modules_[static_cast<std::size_t>(i)]; };
+  switch (c.verb) {
+    case Verb::address:
+      module_at(c.module).set_address(c.target);
+      break;
+    case Verb::duplicate: {
+      // The highest module other than the address itself answers there too.
+      int mover = module_count() - 1;
+      if (mover == c.module) --mover;
+      module_at(mover).set_address(c.module);
+      break;
+    }
+    case Verb::gap:
+      module_at(c.module).set_address(module_count());
+      break;
+    default:
+      break;
+  }
+}
+
+void Simulator::restore(int module) {
+  const bool all = module < 0;
+  for (auto& m : modules_) {
+    // restore M also undoes a duplicate that moved another module onto M.
+    if (all || m.index() == module || m.address() == module) m.set_address(m.index());
+    if (all || m.index() == module) m.faults() = Faults{};
+  }
+  if (all) {
+    noise_ = 0;
+    silence_until_ = std::numeric_limits<MonoMs>::min();
+  }
+}
+
+void Simulator::switch_charger(bool on, double cc_a) {
+  // A charger's voltage on EB+/EB- powers a shut-down system on again.
+  if (on && !charger_on_) {
+    for (auto& m : modules_) m.power_on(last_tick());
+  }
+  charger_on_ = on;
+  if (on) charger_cc_a_ = cc_a > 0 ? cc_a : 0;
 }
 
 std::string Simulator::command(std::string_view line) {

@@ -7,6 +7,23 @@ namespace {
 constexpr char kOk[] = "\r";
 constexpr char kBel[] = "\a";
 
+// The answer to a query of the adapter itself: V and v (versions), N (serial
+// number), F (status flags, none set).
+const char* query_reply(char query) {
+  switch (query) {
+    case 'V':
+      return "V1013\r";
+    case 'v':
+      return "v1013\r";
+    case 'N':
+      return "NSIM1\r";
+    case 'F':
+      return "F00\r";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 void SlcanAdapter::reset() {
@@ -71,16 +88,10 @@ void SlcanAdapter::line(std::string_view l, std::string& reply, std::vector<CanF
       reply += kOk;
       return;
     case 'V':
-      reply += "V1013\r";
-      return;
     case 'v':
-      reply += "v1013\r";
-      return;
     case 'N':
-      reply += "NSIM1\r";
-      return;
     case 'F':
-      reply += "F00\r";
+      reply += query_reply(l[0]);
       return;
     case 'Z':
     case 'X':
@@ -94,24 +105,26 @@ void SlcanAdapter::line(std::string_view l, std::string& reply, std::vector<CanF
     case 't':
     case 'T':
     case 'r':
-    case 'R': {
-      if (!open_ || listen_only_) return bel();
-      bool got = false;
-      std::string framed(l);
-      framed.push_back('\r');
-      decoder_.feed(framed, [&](const slcan::Output& o) {
-        if (o.kind == slcan::Output::Kind::frame) {
-          tx.push_back(o.frame);
-          got = true;
-        }
-      });
-      if (!got) return bel();
+    case 'R':
+      if (!open_ || listen_only_ || !transmit(l, tx)) return bel();
       reply += (l[0] == 't' || l[0] == 'r') ? "z\r" : "Z\r";
       return;
-    }
     default:
       return bel();
   }
+}
+
+bool SlcanAdapter::transmit(std::string_view l, std::vector<CanFrame>& tx) {
+  bool got = false;
+  std::string framed(l);
+  framed.push_back('\r');
+  decoder_.feed(framed, [&](const slcan::Output& o) {
+    if (o.kind == slcan::Output::Kind::frame) {
+      tx.push_back(o.frame);
+      got = true;
+    }
+  });
+  return got;
 }
 
 std::string SlcanAdapter::forward(const CanFrame& frame) const {

@@ -33,6 +33,9 @@ class SlcanAdapter {
 
  private:
   void line(std::string_view l, std::string& reply, std::vector<CanFrame>& tx);
+  /// A t/T/r/R line on an open channel: the frame it carries goes to `tx`;
+  /// false when the line does not decode to one.
+  bool transmit(std::string_view l, std::vector<CanFrame>& tx);
 
   std::string buf_;
   bool overlong_ = false;
