@@ -11,13 +11,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "essd/errno_text.hpp"
+
 namespace essd::api {
 
 namespace {
-
-std::string errno_text(int e) {
-  return std::strerror(e);
-}
 
 bool fill_addr(const std::string& path, sockaddr_un& addr, std::string& error) {
   std::memset(&addr, 0, sizeof addr);
@@ -69,7 +67,7 @@ bool acquire_instance_lock(const std::string& socket_path, UniqueFd& lock, std::
   UniqueFd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) {
     int e = errno;
-    error = "cannot create " + lock_path + ": " + errno_text(e) +
+    error = "cannot create " + lock_path + ": " + std::strerror(e) +
             (e == ELOOP ? " (it is a symbolic link; not following it)"
              : e == EACCES || e == EROFS || e == ENOENT
                  ? " (is the directory present and writable? set api.socket in the config)"
@@ -104,7 +102,7 @@ bool remove_stale_socket(const std::string& path, const sockaddr_un& addr, Liste
       return false;
     }
     if (::unlink(path.c_str()) != 0) {
-      error = "cannot remove stale socket " + path + ": " + errno_text(errno);
+      error = errno_text("cannot remove stale socket " + path);
       return false;
     }
     out.warnings.push_back("replaced stale socket " + path);
@@ -121,7 +119,7 @@ void set_socket_access(const std::string& path, const std::string& group, Listen
   if (::fchmodat(AT_FDCWD, path.c_str(), 0660, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno != ENOTSUP || ::lstat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode) ||
         ::chmod(path.c_str(), 0660) != 0) {
-      out.warnings.push_back("chmod 0660 " + path + ": " + errno_text(errno));
+      out.warnings.push_back(errno_text("chmod 0660 " + path));
     }
   }
   if (!group.empty()) {
@@ -130,7 +128,7 @@ void set_socket_access(const std::string& path, const std::string& group, Listen
       out.warnings.push_back("group \"" + group +
                              "\" does not exist; socket keeps the daemon's group");
     } else if (::lchown(path.c_str(), static_cast<uid_t>(-1), gid) != 0) {
-      out.warnings.push_back("chown :" + group + " " + path + ": " + errno_text(errno));
+      out.warnings.push_back(errno_text("chown :" + group + " " + path));
     }
   }
 }
@@ -145,12 +143,12 @@ bool create_listening_socket(const std::string& path, const std::string& group,
 
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) {
-    error = "socket(): " + errno_text(errno);
+    error = errno_text("socket()");
     return false;
   }
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     const int e = errno;
-    error = "cannot bind " + path + ": " + errno_text(e) +
+    error = "cannot bind " + path + ": " + std::strerror(e) +
             (e == EACCES || e == EROFS || e == ENOENT
                  ? " (is the directory present and writable? set api.socket in the config)"
                  : "");
@@ -158,7 +156,7 @@ bool create_listening_socket(const std::string& path, const std::string& group,
   }
   set_socket_access(path, group, out);
   if (::listen(fd.get(), 128) != 0) {
-    error = "listen on " + path + ": " + errno_text(errno);
+    error = errno_text("listen on " + path);
     ::unlink(path.c_str());
     return false;
   }

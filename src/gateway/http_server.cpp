@@ -20,7 +20,7 @@ namespace {
 
 constexpr auto kFirstRequest = std::chrono::seconds(10);  // a whole request, head and body
 constexpr auto kKeepAliveIdle = std::chrono::seconds(30);
-constexpr auto kWriteTimeout = std::chrono::seconds(10);
+constexpr auto kResponseWriteTimeout = std::chrono::seconds(10);
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -95,7 +95,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void write(Response r) {
     pending_self_.reset();
     auto res = std::make_shared<Response>(std::move(r));
-    stream_.expires_after(kWriteTimeout);
+    stream_.expires_after(kResponseWriteTimeout);
     const bool head_only = res->body().empty() && res->has_content_length();
     auto done = [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec || !res->keep_alive()) {

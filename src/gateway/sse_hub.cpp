@@ -14,7 +14,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 constexpr auto kMinGap = std::chrono::milliseconds(500);  // at most 2 updates/s
-constexpr auto kWriteTimeout = std::chrono::seconds(10);
+constexpr auto kEventWriteTimeout = std::chrono::seconds(10);
 constexpr auto kPing = std::chrono::seconds(15);
 constexpr std::size_t kMaxEvents = 256;
 
@@ -119,7 +119,7 @@ class SseClient : public std::enable_shared_from_this<SseClient> {
     writing_ = true;
     wbuf_ = std::move(out_);
     out_.clear();
-    stream_.expires_after(kWriteTimeout);
+    stream_.expires_after(kEventWriteTimeout);
     asio::async_write(stream_, asio::buffer(wbuf_),
                       [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
                         self->writing_ = false;

@@ -28,40 +28,6 @@ constexpr std::size_t kMaxQueuedQueries = 256;
 constexpr std::size_t kMemoryCap = 10000;  // records kept when the DB is unusable
 constexpr std::size_t kSamples = 1024;     // latency samples for the p99 figures
 
-struct WriteJob {
-  Record record;
-  Clock::time_point queued_at;
-};
-struct QueryJob {
-  std::uint64_t after = 0;
-  int limit = 0;
-  bool tail = false;
-  Done done;
-};
-
-// Ring of recent samples; p99 over what it holds.
-class Samples {
- public:
-  void add(std::int64_t v) {
-    ring_[pos_++ % kSamples] = v;
-    max_ = std::max(max_, v);
-  }
-  std::int64_t p99() const {
-    const std::size_t n = std::min(pos_, kSamples);
-    if (n == 0) return 0;
-    std::vector<std::int64_t> v(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(n));
-    const std::size_t k = (n * 99 + 99) / 100 - 1;  // nearest-rank
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    return v[k];
-  }
-  std::int64_t max() const { return max_; }
-
- private:
-  std::array<std::int64_t, kSamples> ring_{};
-  std::size_t pos_ = 0;
-  std::int64_t max_ = 0;
-};
-
 std::int64_t us_since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
 }
@@ -69,6 +35,43 @@ std::int64_t us_since(Clock::time_point t) {
 }  // namespace
 
 struct History::Impl {
+  // The worker's jobs and figures are Impl's own types (not the file's
+  // anonymous namespace): Impl has external linkage, and a unity build
+  // (the asan preset) would see them as a header's.
+  struct WriteJob {
+    Record record;
+    Clock::time_point queued_at;
+  };
+  struct QueryJob {
+    std::uint64_t after = 0;
+    int limit = 0;
+    bool tail = false;
+    Done done;
+  };
+
+  // Ring of recent samples; p99 over what it holds.
+  class Samples {
+   public:
+    void add(std::int64_t v) {
+      ring_[pos_++ % kSamples] = v;
+      max_ = std::max(max_, v);
+    }
+    std::int64_t p99() const {
+      const std::size_t n = std::min(pos_, kSamples);
+      if (n == 0) return 0;
+      std::vector<std::int64_t> v(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(n));
+      const std::size_t k = (n * 99 + 99) / 100 - 1;  // nearest-rank
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      return v[k];
+    }
+    std::int64_t max() const { return max_; }
+
+   private:
+    std::array<std::int64_t, kSamples> ring_{};
+    std::size_t pos_ = 0;
+    std::int64_t max_ = 0;
+  };
+
   boost::asio::io_context& io;
   int max_events;
   std::optional<detail::SqliteStore> store;  // worker thread only, once started
@@ -225,7 +228,7 @@ Record History::append(const Event& e, std::chrono::system_clock::time_point wal
   // worker never waits on us, and we hold its lock for a push only. A full
   // queue refuses it and counts the drop: never block the loop; the gap in
   // seq shows the loss.
-  impl_->worker->post([impl = impl_.get(), job = WriteJob{rec, Clock::now()}]() mutable {
+  impl_->worker->post([impl = impl_.get(), job = Impl::WriteJob{rec, Clock::now()}]() mutable {
     impl->pending.push_back(std::move(job));
   });
   return rec;
@@ -266,7 +269,7 @@ void History::query(std::uint64_t after, int limit, Done done) {
   }
   ++impl_->queued_queries;
   lock.unlock();
-  impl_->post_query(QueryJob{after, limit, false, std::move(done)});
+  impl_->post_query(Impl::QueryJob{after, limit, false, std::move(done)});
 }
 
 void History::query_tail(int limit, std::function<void(std::vector<Record>, std::uint64_t)> done2) {
@@ -287,7 +290,7 @@ void History::query_tail(int limit, std::function<void(std::vector<Record>, std:
   }
   ++impl_->queued_queries;
   lock.unlock();
-  impl_->post_query(QueryJob{0, limit, true, std::move(done)});
+  impl_->post_query(Impl::QueryJob{0, limit, true, std::move(done)});
 }
 
 void History::flush() {

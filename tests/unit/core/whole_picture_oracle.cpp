@@ -12,11 +12,6 @@
 
 namespace essd::oracle {
 
-namespace {
-// B: "INFO | 1000 ms". The duplicate window is one INFO period.
-constexpr MonoMs kInfoPeriodMs = 1000;
-}  // namespace
-
 WholePictureOracle::WholePictureOracle(const core::CoreConfig& cfg, MonoMs now,
                                        bool restored_ov_latch, bool restored_discharge_latch)
     : cfg_(cfg), ov_latched_(restored_ov_latch), discharge_latched_(restored_discharge_latch) {

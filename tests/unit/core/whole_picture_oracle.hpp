@@ -25,6 +25,10 @@
 
 namespace essd::oracle {
 
+// B: "INFO | 1000 ms". The duplicate window and the "first INFO heard"
+// grace are one INFO period.
+inline constexpr MonoMs kInfoPeriodMs = 1000;
+
 struct Verdict {
   bool may_close = false;
   std::vector<std::string> why_not;  // human-readable reasons when !may_close

@@ -13,7 +13,6 @@
 namespace essd::oracle {
 
 namespace {
-constexpr MonoMs kInfoPeriodMs = 1000;  // B: "INFO | 1000 ms"
 // Floating-point slack on limits derived from 0.1 A / 10 mV raw units.
 // LENIENT: a value must be beyond a limit by more than this to count.
 constexpr double kCurrentSlackA = 1e-3;

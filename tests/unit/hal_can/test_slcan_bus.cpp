@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "fakes/can_recorder.hpp"
 #include "hal/can/slcan_bus.hpp"
 #include "loop_util.hpp"
 #include "pty_adapter.hpp"
@@ -22,22 +23,11 @@ using testing::run_until;
 // slow (emulated, sanitized) machine does not time out a set-up command.
 constexpr SlcanOptions kFast{.retry_interval = 50ms, .reply_timeout = 3s, .tx_queue_limit = 8};
 
-struct Recorder {
-  std::vector<CanFrame> frames;
-  std::vector<std::pair<LinkState, std::string>> states;
-  CanBus::FrameHandler on_frame() {
-    return [this](const CanFrame& f) { frames.push_back(f); };
-  }
-  CanBus::StateHandler on_state() {
-    return [this](LinkState s, const std::string& d) { states.emplace_back(s, d); };
-  }
-};
-
 class SlcanBusTest : public ::testing::Test {
  protected:
   boost::asio::io_context io;
   PtyAdapter adapter{io};
-  Recorder rec;
+  fakes::CanRecorder rec;
 
   std::unique_ptr<SlcanBus> start_bus(const std::string& path, SlcanOptions o = kFast) {
     auto bus = std::make_unique<SlcanBus>(io, path, 115200, 500000, o);
@@ -85,7 +75,7 @@ TEST_F(SlcanBusTest, SetupTimeoutAndRefusalAreReportedAndRetried) {
 
   PtyAdapter mute(io);
   mute.replies.clear();
-  Recorder rec2;
+  fakes::CanRecorder rec2;
   SlcanOptions impatient = kFast;
   impatient.reply_timeout = 200ms;
   SlcanBus silent(io, mute.slave_path(), 115200, 500000, impatient);

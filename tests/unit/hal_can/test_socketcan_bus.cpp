@@ -14,6 +14,7 @@
 #include <cstring>
 #include <optional>
 
+#include "fakes/can_recorder.hpp"
 #include "hal/can/socketcan_bus.hpp"
 #include "hal/serial/tty.hpp"
 #include "loop_util.hpp"
@@ -66,20 +67,11 @@ class Peer {
   UniqueFd fd_;
 };
 
-struct Recorder {
-  std::vector<CanFrame> frames;
-  std::vector<std::pair<LinkState, std::string>> states;
-  void start(CanBus& bus) {
-    bus.start([this](const CanFrame& f) { frames.push_back(f); },
-              [this](LinkState s, const std::string& d) { states.emplace_back(s, d); });
-  }
-};
-
 TEST(SocketCanNoKernel, ReportsMissingAfCan) {
   if (have_af_can()) GTEST_SKIP() << "this kernel has AF_CAN";
   boost::asio::io_context io;
   SocketCanBus bus(io, "can0", 0, 0, {.retry_interval = 50ms});
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   run_for(io, 200ms);
   ASSERT_EQ(rec.states.size(), 1u);  // retried, reported once
@@ -94,7 +86,7 @@ TEST(SocketCan, ReceivesFilteredFramesFromAnotherSocket) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0");
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   ASSERT_EQ(bus.state(), LinkState::up);
   ASSERT_EQ(rec.states.size(), 1u);
@@ -127,7 +119,7 @@ TEST(SocketCan, RemoteFramesWithOurIdsPass) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0");
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   Peer peer("vcan0");
   peer.send(0x105 | CAN_RTR_FLAG, {});
@@ -140,7 +132,7 @@ TEST(SocketCan, CustomFilterForTheHostLink) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0", 0, 0, {.filters = {{0x305, 0x7FF, false}}});
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   Peer peer("vcan0");
   peer.send(0x103, {});
@@ -155,7 +147,7 @@ TEST(SocketCan, SentFramesAreSeenOnTheBus) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0");
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   Peer peer("vcan0");
   EXPECT_TRUE(bus.send(CanFrame::make(0x080, {0x01, 0x00, 0x2A, 0, 0, 0, 0, 0})));
@@ -179,7 +171,7 @@ TEST(SocketCan, ErrorFramesMapToLinkState) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0");
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   Peer peer("vcan0");
   peer.send(CAN_ERR_FLAG | CAN_ERR_CRTL, {0, CAN_ERR_CRTL_TX_PASSIVE, 0, 0, 0, 0, 0, 0});
@@ -206,7 +198,7 @@ TEST(SocketCan, NonexistentInterfaceIsDownWithDetailAndRetried) {
   if (!have_af_can()) GTEST_SKIP() << "AF_CAN not supported by this kernel";
   boost::asio::io_context io;
   SocketCanBus bus(io, "nosuch0", 0, 0, {.retry_interval = 50ms});
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   run_for(io, 200ms);
   ASSERT_EQ(rec.states.size(), 1u);
@@ -222,7 +214,7 @@ TEST(SocketCan, InterfaceThatAppearsLaterIsPickedUpAndDownIsNoticed) {
   std::system("ip link del vcan7");
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan7", 0, 0, {.retry_interval = 50ms});
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   run_for(io, 100ms);
   EXPECT_EQ(bus.state(), LinkState::down);
@@ -244,7 +236,7 @@ TEST(SocketCan, BitrateRefusedOnVcanIsReportedAndIoCarriesOn) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0", 500000, 100);
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   ASSERT_EQ(bus.state(), LinkState::up) << (rec.states.empty() ? "" : rec.states[0].second);
   EXPECT_FALSE(bus.config_note().empty());
@@ -258,7 +250,7 @@ TEST(SocketCan, ReceiveQueueOverflowIsCounted) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
   SocketCanBus bus(io, "vcan0");
-  Recorder rec;
+  fakes::CanRecorder rec;
   rec.start(bus);
   Peer peer("vcan0");
   // The loop does not run while we flood: the socket's receive buffer fills
@@ -290,7 +282,7 @@ TEST(SocketCan, ReceiveQueueOverflowIsCounted) {
 TEST(SocketCan, StopAndDestroyWithPendingWaitsIsSafe) {
   REQUIRE_VCAN0();
   boost::asio::io_context io;
-  Recorder rec;
+  fakes::CanRecorder rec;
   {
     SocketCanBus bus(io, "vcan0");
     rec.start(bus);
