@@ -6,6 +6,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <iostream>
 #include <istream>
 #include <stdexcept>
 #include <utility>
@@ -95,6 +96,16 @@ void ControlServer::accept() {
         }
         accept();
       }));
+}
+
+bool ControlServer::start_or_report() {
+  try {
+    start();
+  } catch (const std::exception& e) {
+    std::cerr << "ess-sim: " << e.what() << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace essd::sim

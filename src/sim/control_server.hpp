@@ -27,6 +27,9 @@ class ControlServer {
 
   /// Binds (replacing a stale socket file); throws std::runtime_error.
   void start();
+  /// start() for a program that cannot go on without its control socket:
+  /// false, with the reason on stderr ("ess-sim: ..."), when it cannot listen.
+  bool start_or_report();
   void stop();
 
  private:

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+#include "essd/lifetime.hpp"
 #include "essd/module_bus.hpp"
 #include "sim/control_server.hpp"
 #include "sim/pty_port.hpp"
@@ -58,9 +59,9 @@ class Driver {
     next_ += std::chrono::milliseconds(sim::Simulator::kTickMs);
     if (Clock::now() - next_ > std::chrono::seconds(1)) next_ = Clock::now();
     timer_.expires_at(next_);
-    timer_.async_wait([this](const boost::system::error_code& ec) {
+    timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
       if (!ec) tick();
-    });
+    }));
   }
   // Once a second, or at once when the reading moved by 0.1 degC.
   void write_heatsink() {
@@ -81,6 +82,7 @@ class Driver {
   sim::Simulator& sim_;
   std::function<void(const CanFrame&)> out_;
   boost::asio::steady_timer timer_;
+  Lifetime lifetime_;  // guards the tick handler, which captures this
   Clock::time_point origin_ = Clock::now();
   Clock::time_point next_;
 };
@@ -245,13 +247,7 @@ bool Simulation::start_control() {
         note("control: " + l + " -> " + r.substr(0, 60));
         return r;
       });
-  try {
-    control_->start();
-  } catch (const std::exception& e) {
-    std::cerr << "ess-sim: " << e.what() << "\n";
-    return false;
-  }
-  return true;
+  return control_->start_or_report();
 }
 
 /// The pty (its slave's path on stdout) or the CAN interface; false, with

@@ -65,19 +65,13 @@ void PtyPort::read_some() {
   for (;;) {
     const ssize_t n = ::read(master_.native_handle(), buf, sizeof buf);
     if (n > 0) {
-      if (hung_up_) {
-        hung_up_ = false;
-        on_note_("pty: host connected");
-      }
+      host_connected();
       adapter_.feed(std::string_view(buf, static_cast<std::size_t>(n)), reply, tx);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (hung_up_) {
-        hung_up_ = false;
-        on_note_("pty: host connected");
-      }
+      host_connected();  // opened, nothing written yet
       break;
     }
     // EIO (or EOF): no slave open.
@@ -99,6 +93,13 @@ void PtyPort::read_some() {
   outq_ += reply;
   flush();
   if (!hung_up_) wait_read();
+}
+
+/// A read that did not fail with EIO: a host has the slave open.
+void PtyPort::host_connected() {
+  if (!hung_up_) return;
+  hung_up_ = false;
+  on_note_("pty: host connected");
 }
 
 void PtyPort::hangup() {

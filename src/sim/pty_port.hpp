@@ -47,6 +47,7 @@ class PtyPort {
  private:
   void wait_read();
   void read_some();
+  void host_connected();
   void hangup();
   void retry_later();
   void flush();

@@ -169,13 +169,7 @@ bool ReplayProcess::open_bus() {
 bool ReplayProcess::start_control() {
   control_ = std::make_unique<ControlServer>(
       io_, cl_.control_path, [this](const std::string& l) { return runner_->command(l); });
-  try {
-    control_->start();
-  } catch (const std::exception& e) {
-    std::cerr << "ess-sim: " << e.what() << "\n";
-    return false;
-  }
-  return true;
+  return control_->start_or_report();
 }
 
 void ReplayProcess::start() {
